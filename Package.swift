@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+// Tinify: CompressAI checkpoints without Python.
+//
+// The data flows one way, and every stage is its own target with its own error type:
+//
+//   file ─▶ TinifyContainer (zip / legacy stream)   ContainerError
+//        ─▶ TinifyPickle    (restricted machine)    PickleError
+//        ─▶ TinifyWeights   (value tree, store)     WeightError
+//        ─▶ TinifyArchitectures (verify, bind)      ArchitectureError / VerificationReport
+//        ─▶ TinifyRuntime   (kernels, entropy)      RuntimeError
+//        ─▶ TinifyHDF5 / TinifySafetensors / TinifyTorchWriter   (writers and readers)
+//
+// TinifyKit ties the stages together for the `tinify` command.
+import PackageDescription
+
+let optimise: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "haswell"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Tinify",
+    products: [
+        .executable(name: "tinify", targets: ["tinify"]),
+        .executable(name: "tinify-bench", targets: ["tinify-bench"]),
+        .library(name: "TinifyKit", targets: ["TinifyKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian packages)
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // MARK: Stages
+        .target(name: "TinifyCore", dependencies: ["CCrypto"], swiftSettings: optimise),
+        .target(name: "TinifyPickle", dependencies: ["TinifyCore"], swiftSettings: optimise),
+        .target(name: "TinifyContainer", dependencies: ["TinifyCore", "TinifyPickle", "CZip"], swiftSettings: optimise),
+        .target(name: "TinifyWeights", dependencies: ["TinifyCore", "TinifyPickle", "TinifyContainer"], swiftSettings: optimise),
+        .target(name: "TinifyArchitectures", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
+        .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5"], swiftSettings: optimise),
+        .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
+        .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
+        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG"], swiftSettings: fastMath),
+        .target(name: "TinifyKit", dependencies: [
+            "TinifyCore", "TinifyPickle", "TinifyContainer", "TinifyWeights", "TinifyArchitectures",
+            "TinifyHDF5", "TinifySafetensors", "TinifyTorchWriter", "TinifyRuntime",
+        ], swiftSettings: optimise),
+
+        // MARK: Executables
+        .executableTarget(name: "tinify", dependencies: [
+            "TinifyKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimise),
+        .executableTarget(name: "tinify-bench", dependencies: ["TinifyKit"], swiftSettings: optimise),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["TinifyKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "ReaderTests", dependencies: ["TinifyKit", "TestSupport"]),
+        .testTarget(name: "HostileInputTests", dependencies: ["TinifyKit", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// TinifyArchitectures: see the files beside this one.

@@ -1,0 +1,1 @@
+// TinifyHDF5: see the files beside this one.

@@ -1,0 +1,144 @@
+// TinifyPickle: the symbolic values a restricted pickle machine builds.
+// Nothing here is ever executed: a call to an allow-listed global is recorded as a
+// `PickleObject` and interpreted later, by the stage that knows what it means.
+import TinifyCore
+
+/// A value built by the pickle machine. Mutable containers are reference types, so a memo
+/// entry and every place it was fetched into are the same object, as in Python.
+public indirect enum PickleValue {
+    /// `None`.
+    case none
+    /// `True` / `False`.
+    case bool(Bool)
+    /// An integer that fits in 64 bits.
+    case int(Int64)
+    /// A larger integer, as little-endian two's-complement bytes.
+    case bigInt([UInt8])
+    /// A float (Python floats are doubles).
+    case float(Double)
+    /// A text string.
+    case string(String)
+    /// A byte string (`bytes`, or a Python 2 `str` read as bytes).
+    case bytes([UInt8])
+    /// An immutable tuple.
+    case tuple(PickleTuple)
+    /// A list.
+    case list(PickleList)
+    /// A dict or `OrderedDict`.
+    case dict(PickleDict)
+    /// A set or frozenset.
+    case set(PickleSet)
+    /// A reference to an allow-listed global (a class or function, never imported).
+    case global(PickleGlobal)
+    /// A call of an allow-listed global, recorded with its arguments.
+    case object(PickleObject)
+    /// A persistent id (`BINPERSID`): in torch files, a storage reference.
+    case persistentID(PickleValue)
+
+    /// Nesting depth of immutable values (containers count as 1: they live in the arena).
+    var depth: Int {
+        switch self {
+        case .tuple(let t): return t.depth
+        case .persistentID(let v): return v.depth + 1
+        default: return 1
+        }
+    }
+
+    /// A short name of the value's kind, for error messages.
+    public var kindName: String {
+        switch self {
+        case .none: return "None"
+        case .bool: return "bool"
+        case .int, .bigInt: return "int"
+        case .float: return "float"
+        case .string: return "str"
+        case .bytes: return "bytes"
+        case .tuple: return "tuple"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .set: return "set"
+        case .global(let g): return "global \(g.qualifiedName)"
+        case .object(let o): return "\(o.callee.qualifiedName)(…)"
+        case .persistentID: return "persistent id"
+        }
+    }
+}
+
+/// Something the arena empties when the pickle's values are released (so that freeing a deeply
+/// nested structure never recurses).
+protocol ArenaMember: AnyObject { func clear() }
+
+/// An immutable tuple, with its nesting depth.
+public final class PickleTuple {
+    /// The items.
+    public let items: [PickleValue]
+    let depth: Int
+    /// A tuple of `items`.
+    public init(_ items: [PickleValue]) {
+        self.items = items
+        depth = 1 + (items.map(\.depth).max() ?? 0)
+    }
+}
+
+/// A mutable list.
+public final class PickleList: ArenaMember {
+    /// The items.
+    public internal(set) var items: [PickleValue] = []
+    func clear() { items = [] }
+}
+
+/// A mutable dict, keeping insertion order; a repeated str or int key replaces the value in place.
+public final class PickleDict: ArenaMember {
+    /// The entries in insertion order.
+    public internal(set) var entries: [(key: PickleValue, value: PickleValue)] = []
+    /// State given by `BUILD` (an `OrderedDict`'s `_metadata`), kept but not interpreted.
+    public internal(set) var state: PickleValue?
+    private var index: [String: Int] = [:]
+
+    func set(_ key: PickleValue, _ value: PickleValue) {
+        let h: String?
+        switch key {
+        case .string(let s): h = "s" + s
+        case .int(let i): h = "i\(i)"
+        case .bool(let b): h = b ? "i1" : "i0"
+        default: h = nil
+        }
+        if let h, let at = index[h] {
+            entries[at].value = value
+            return
+        }
+        if let h { index[h] = entries.count }
+        entries.append((key, value))
+    }
+    func clear() { entries = []; state = nil; index = [:] }
+}
+
+/// A set or frozenset.
+public final class PickleSet: ArenaMember {
+    /// The items.
+    public internal(set) var items: [PickleValue] = []
+    /// Whether it is a frozenset.
+    public let frozen: Bool
+    init(frozen: Bool) { self.frozen = frozen }
+    func clear() { items = [] }
+}
+
+/// A recorded call `callee(*args)`, with any state a later `BUILD` gave it.
+public final class PickleObject: ArenaMember {
+    /// The allow-listed global called.
+    public let callee: PickleGlobal
+    /// The positional arguments.
+    public internal(set) var args: [PickleValue]
+    /// State given by `BUILD`, if any.
+    public internal(set) var state: PickleValue?
+    /// A call record (used to re-dispatch `_rebuild_from_type_v2`'s inner call).
+    public init(callee: PickleGlobal, args: [PickleValue]) { self.callee = callee; self.args = args }
+    func clear() { args = []; state = nil }
+}
+
+/// Owns every mutable container of one pickle. Releasing it empties them first, so that no
+/// release chain is deeper than one level, whatever the nesting the file built.
+public final class PickleArena {
+    var members: [ArenaMember] = []
+    deinit { for m in members { m.clear() } }
+}

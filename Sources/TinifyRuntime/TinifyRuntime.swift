@@ -1,0 +1,1 @@
+// TinifyRuntime: see the files beside this one.

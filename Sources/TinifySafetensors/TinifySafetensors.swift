@@ -1,0 +1,1 @@
+// TinifySafetensors: see the files beside this one.

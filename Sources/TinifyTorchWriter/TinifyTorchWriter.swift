@@ -1,0 +1,1 @@
+// TinifyTorchWriter: see the files beside this one.

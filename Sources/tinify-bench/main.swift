@@ -1,0 +1,2 @@
+// tinify-bench: benchmarks beside their Python anchors.
+print("tinify-bench")

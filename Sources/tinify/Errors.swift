@@ -1,0 +1,18 @@
+// tinify: every failure is one line on stderr, `error: <file>: <what>`, and exit status 1.
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `body`; on error prints `error: <file>: <what>` and exits 1.
+func reportingErrors(_ file: String, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        fputs("error: \(file): \(text)\n", stderr)
+        throw ExitCode(1)
+    }
+}
