@@ -63,6 +63,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TinifyKit"], path: "Tests/TestSupport"),
         .testTarget(name: "ReaderTests", dependencies: ["TinifyKit", "TestSupport"]),
         .testTarget(name: "HostileInputTests", dependencies: ["TinifyKit", "TestSupport"]),
+        .testTarget(name: "ArchitectureTests", dependencies: ["TinifyKit", "TestSupport"]),
+        .testTarget(name: "FormatTests", dependencies: ["TinifyKit", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["TinifyKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
