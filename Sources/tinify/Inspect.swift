@@ -13,7 +13,12 @@ struct Inspect: ParsableCommand {
         try reportingErrors(file) {
             let store = try WeightFile.open(file)
             let report = InspectReport(store: store, digest: digest)
-            if json { print(report.json(file: file).pretty) } else { print(report.table(file: file), terminator: "") }
+            let model = ArchitectureSummary(store)
+            if json {
+                print(report.json(file: file, extra: model.jsonFields).pretty)
+            } else {
+                print(report.table(file: file, extra: model.lines), terminator: "")
+            }
         }
     }
 }

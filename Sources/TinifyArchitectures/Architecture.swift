@@ -1,0 +1,99 @@
+// TinifyArchitectures: the seven zoo architectures, their registry entries and the zoo tables
+// of compressai.zoo.image (quality → N, M).
+
+/// An architecture: a type whose initialiser declares (and, over a store, binds) every tensor.
+public protocol CompressionArchitecture: Sendable {
+    /// The zoo name.
+    static var id: ArchitectureID { get }
+    /// N and M.
+    var hyperparameters: Hyperparameters { get }
+    /// Declares the model's tensors through `scope`.
+    init(_ scope: ParameterScope)
+}
+
+/// The zoo names, exactly as `compressai.zoo.image_models` spells them.
+public enum ArchitectureID: String, CaseIterable, Sendable, Codable {
+    /// FactorizedPrior.
+    case bmshj2018Factorized = "bmshj2018-factorized"
+    /// FactorizedPriorReLU.
+    case bmshj2018FactorizedReLU = "bmshj2018-factorized-relu"
+    /// ScaleHyperprior.
+    case bmshj2018Hyperprior = "bmshj2018-hyperprior"
+    /// MeanScaleHyperprior.
+    case mbt2018Mean = "mbt2018-mean"
+    /// JointAutoregressiveHierarchicalPriors.
+    case mbt2018 = "mbt2018"
+    /// Cheng2020Anchor.
+    case cheng2020Anchor = "cheng2020-anchor"
+    /// Cheng2020Attention.
+    case cheng2020Attention = "cheng2020-attn"
+
+    /// The Swift type that declares it.
+    public var type: any CompressionArchitecture.Type {
+        switch self {
+        case .bmshj2018Factorized: return FactorizedPrior.self
+        case .bmshj2018FactorizedReLU: return FactorizedPriorReLU.self
+        case .bmshj2018Hyperprior: return ScaleHyperprior.self
+        case .mbt2018Mean: return MeanScaleHyperprior.self
+        case .mbt2018: return JointAutoregressiveHierarchicalPriors.self
+        case .cheng2020Anchor: return Cheng2020Anchor.self
+        case .cheng2020Attention: return Cheng2020Attention.self
+        }
+    }
+
+    /// CompressAI's class name.
+    public var className: String {
+        switch self {
+        case .bmshj2018Factorized: return "FactorizedPrior"
+        case .bmshj2018FactorizedReLU: return "FactorizedPriorReLU"
+        case .bmshj2018Hyperprior: return "ScaleHyperprior"
+        case .mbt2018Mean: return "MeanScaleHyperprior"
+        case .mbt2018: return "JointAutoregressiveHierarchicalPriors"
+        case .cheng2020Anchor: return "Cheng2020Anchor"
+        case .cheng2020Attention: return "Cheng2020Attention"
+        }
+    }
+
+    /// Whether M is tied to N (Cheng2020).
+    public var mEqualsN: Bool { self == .cheng2020Anchor || self == .cheng2020Attention }
+
+    /// The keys `from_state_dict` reads N and M from (dimension 0 of each).
+    public var probes: (n: String, m: String?) {
+        mEqualsN ? ("g_a.0.conv1.weight", nil) : ("g_a.0.weight", "g_a.6.weight")
+    }
+
+    /// The input size multiple the model needs (64, or 16 for the factorized models).
+    public var downsamplingFactor: Int { self == .bmshj2018Factorized || self == .bmshj2018FactorizedReLU ? 16 : 64 }
+
+    /// The zoo's (N, M) for `quality`, or nil when the zoo has no such quality.
+    public func zoo(quality q: Int) -> Hyperparameters? {
+        switch self {
+        case .bmshj2018Factorized, .bmshj2018FactorizedReLU, .bmshj2018Hyperprior:
+            return (1...5).contains(q) ? Hyperparameters(N: 128, M: 192) : (6...8).contains(q) ? Hyperparameters(N: 192, M: 320) : nil
+        case .mbt2018Mean:
+            return (1...4).contains(q) ? Hyperparameters(N: 128, M: 192) : (5...8).contains(q) ? Hyperparameters(N: 192, M: 320) : nil
+        case .mbt2018:
+            return (1...4).contains(q) ? Hyperparameters(N: 192, M: 192) : (5...8).contains(q) ? Hyperparameters(N: 192, M: 320) : nil
+        case .cheng2020Anchor, .cheng2020Attention:
+            return (1...3).contains(q) ? Hyperparameters(N: 128, M: 128) : (4...6).contains(q) ? Hyperparameters(N: 192, M: 192) : nil
+        }
+    }
+
+    /// The qualities the zoo publishes.
+    public var zooQualities: ClosedRange<Int> { mEqualsN ? 1...6 : 1...8 }
+
+    /// Every declaration of this architecture at `h`, in state-dict order.
+    public func declarations(_ h: Hyperparameters) -> [TensorDecl] {
+        let s = ParameterScope(recording: h)
+        _ = type.init(s)
+        return s.declarations
+    }
+}
+
+/// The zoo's quality → (N, M) tables.
+public enum Zoo {
+    /// The zoo's (N, M) for `architecture` at `quality`.
+    public static func hyperparameters(_ architecture: ArchitectureID, quality: Int) -> Hyperparameters? {
+        architecture.zoo(quality: quality)
+    }
+}

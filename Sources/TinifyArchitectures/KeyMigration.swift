@@ -1,0 +1,79 @@
+// TinifyArchitectures: old key names to current ones, as one ordered list of named rules.
+// CompressAI spreads these over zoo.pretrained.rename_key and models.utils; here they are in one
+// place, applied once, and every rule that fired is reported.
+
+/// One renaming rule.
+public struct KeyRule: Sendable {
+    /// Its name, as reported.
+    public let name: String
+    /// The new key, or nil when the rule does not apply.
+    public let apply: @Sendable (String) -> String?
+}
+
+/// A rule that fired: its name and how many keys it renamed.
+public struct RenameRecord: Sendable, Equatable {
+    /// The rule's name.
+    public let rule: String
+    /// Keys renamed.
+    public let count: Int
+    /// A record of `rule` renaming `count` keys.
+    public init(rule: String, count: Int) { self.rule = rule; self.count = count }
+}
+
+/// The ordered key-migration rules.
+public enum KeyMigration {
+    /// `module.` (DataParallel), `.downsample.` → `.skip.`, v1 `_biases.K` lists and 1.1 `_biasK` names.
+    public static let rules: [KeyRule] = [
+        KeyRule(name: "strip-module-prefix") { $0.hasPrefix("module.") ? String($0.dropFirst(7)) : nil },
+        KeyRule(name: "downsample-to-skip") { $0.contains(".downsample.") ? $0.replacingAll(".downsample.", with: ".skip.") : nil },
+        KeyRule(name: "entropy-bottleneck-v1-lists") { key in
+            for (old, new) in [("_biases.", "biases."), ("_matrices.", "matrices."), ("_factors.", "factors.")] {
+                if let r = renameEntropyBottleneck(key, old: old, new: new, digitsOnly: false) { return r }
+            }
+            return nil
+        },
+        KeyRule(name: "entropy-bottleneck-1.1-names") { key in
+            for (old, new) in [("_bias", "biases."), ("_matrix", "matrices."), ("_factor", "factors.")] {
+                if let r = renameEntropyBottleneck(key, old: old, new: new, digitsOnly: true) { return r }
+            }
+            return nil
+        },
+    ]
+
+    /// `…entropy_bottleneck.<old><rest>` → `…entropy_bottleneck.<new><rest>`; with `digitsOnly`,
+    /// `rest` must be one or more digits.
+    static func renameEntropyBottleneck(_ key: String, old: String, new: String, digitsOnly: Bool) -> String? {
+        let marker = "entropy_bottleneck."
+        guard let r = key.firstRange(of: marker + old) else { return nil }
+        let rest = key[r.upperBound...]
+        if digitsOnly { guard !rest.isEmpty, rest.allSatisfy(\.isASCII), rest.allSatisfy(\.isNumber) else { return nil } }
+        return String(key[..<r.lowerBound]) + marker + new + rest
+    }
+
+    /// Applies every rule, in order, to every key; returns the new keys and the rules that fired.
+    public static func migrate(_ keys: [String]) -> (keys: [String], fired: [RenameRecord]) {
+        var keys = keys
+        var fired: [RenameRecord] = []
+        for rule in rules {
+            var n = 0
+            for i in keys.indices { if let k = rule.apply(keys[i]) { keys[i] = k; n += 1 } }
+            if n > 0 { fired.append(RenameRecord(rule: rule.name, count: n)) }
+        }
+        return (keys, fired)
+    }
+}
+
+extension String {
+    /// Replaces every occurrence of `target` with `replacement`.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = ""
+        var rest = self[...]
+        while let r = rest.firstRange(of: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}

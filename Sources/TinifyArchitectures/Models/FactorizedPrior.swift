@@ -1,0 +1,52 @@
+// TinifyArchitectures: FactorizedPrior (`bmshj2018-factorized`) and FactorizedPriorReLU
+// (`bmshj2018-factorized-relu`).
+//
+// Ballé, Minnen, Singh, Hwang, Johnston, "Variational image compression with a scale
+// hyperprior", ICLR 2018 (the factorized-prior baseline). Mirrors
+// compressai.models.google.FactorizedPrior and FactorizedPriorReLU.
+//
+//   x ─▶ g_a ─▶ y ─▶ Q ─▶ ŷ ─▶ g_s ─▶ x̂
+//                    └─ EntropyBottleneck(M)
+//
+// g_a: conv(3→N) GDN conv(N→N) GDN conv(N→N) GDN conv(N→M), all 5×5 stride 2;
+// g_s: the mirror with transposed convs and IGDN. The ReLU variant uses ReLU in place of GDN.
+
+/// `bmshj2018-factorized`: FactorizedPrior(N, M).
+public struct FactorizedPrior: CompressionArchitecture {
+    /// `bmshj2018-factorized`.
+    public static let id = ArchitectureID.bmshj2018Factorized
+    /// N and M.
+    public let hyperparameters: Hyperparameters
+    /// EntropyBottleneck(M) on y.
+    public let entropyBottleneck: EntropyBottleneck
+    /// Analysis and synthesis transforms.
+    public let gA: [Layer], gS: [Layer]
+
+    /// Declares (and binds) the model's tensors through `s`.
+    public init(_ s: ParameterScope) {
+        hyperparameters = s.hyperparameters
+        entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
+        gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
+        gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .const(3))] }
+    }
+}
+
+/// `bmshj2018-factorized-relu`: FactorizedPriorReLU(N, M).
+public struct FactorizedPriorReLU: CompressionArchitecture {
+    /// `bmshj2018-factorized-relu`.
+    public static let id = ArchitectureID.bmshj2018FactorizedReLU
+    /// N and M.
+    public let hyperparameters: Hyperparameters
+    /// EntropyBottleneck(M) on y.
+    public let entropyBottleneck: EntropyBottleneck
+    /// Analysis and synthesis transforms.
+    public let gA: [Layer], gS: [Layer]
+
+    /// Declares (and binds) the model's tensors through `s`.
+    public init(_ s: ParameterScope) {
+        hyperparameters = s.hyperparameters
+        entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
+        gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .M)] }
+        gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.deconv(.N, .const(3))] }
+    }
+}

@@ -1,0 +1,44 @@
+// TinifyArchitectures: JointAutoregressiveHierarchicalPriors (`mbt2018`).
+//
+// Minnen, Ballé, Toderici, "Joint Autoregressive and Hierarchical Priors for Learned Image
+// Compression", NeurIPS 2018. Mirrors compressai.models.google.JointAutoregressiveHierarchicalPriors.
+//
+//   x ─▶ g_a ─▶ y ─┬──────────────▶ Q ─▶ ŷ ─▶ g_s ─▶ x̂
+//                  │                     │ ▲ GaussianConditional(σ, μ)
+//                  │        context_prediction(ŷ) ─┐
+//                  └─▶ h_a ─▶ z ─▶ Q ─▶ ẑ ─▶ h_s ─▶ params ─▶ entropy_parameters ─▶ (σ, μ)
+//                              EntropyBottleneck(N)
+
+/// `mbt2018`: JointAutoregressiveHierarchicalPriors(N, M).
+public struct JointAutoregressiveHierarchicalPriors: CompressionArchitecture {
+    /// `mbt2018`.
+    public static let id = ArchitectureID.mbt2018
+    /// N and M.
+    public let hyperparameters: Hyperparameters
+    /// EntropyBottleneck(N) on z.
+    public let entropyBottleneck: EntropyBottleneck
+    /// Transforms.
+    public let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
+    /// The Gaussian conditional on y.
+    public let gaussianConditional: GaussianConditional
+    /// 1×1 convs 4M → 10M/3 → 8M/3 → 2M.
+    public let entropyParameters: [Layer]
+    /// Masked 5×5 conv M → 2M (mask type A).
+    public let contextPrediction: MaskedConv2d
+
+    /// Declares (and binds) the model's tensors through `s`.
+    public init(_ s: ParameterScope) {
+        hyperparameters = s.hyperparameters
+        entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
+        gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
+        gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .const(3))] }
+        hA = MeanScaleHyperprior.hA(s)
+        hS = MeanScaleHyperprior.hS(s)
+        gaussianConditional = s.child("gaussian_conditional", "GaussianConditional") { GaussianConditional($0) }
+        entropyParameters = s.sequential("entropy_parameters") { q in
+            [q.conv(.m(12, 3), .m(10, 3), k: 1, stride: 1), q.leakyReLU(), q.conv(.m(10, 3), .m(8, 3), k: 1, stride: 1), q.leakyReLU(),
+             q.conv(.m(8, 3), .m(6, 3), k: 1, stride: 1)]
+        }
+        contextPrediction = s.child("context_prediction", "MaskedConv2d") { MaskedConv2d($0, .M, .m(2, 1)) }
+    }
+}

@@ -1,1 +1,0 @@
-// TinifyArchitectures: see the files beside this one.

@@ -1,0 +1,113 @@
+// TinifyArchitectures: verifying a state dict against an architecture's declaration, reporting
+// every problem at once, and building typed models from it (`fromStateDict`).
+import TinifyCore
+import TinifyWeights
+
+/// The complete result of checking a state dict against one architecture.
+public struct VerificationReport: Sendable {
+    /// The architecture checked against.
+    public let architecture: ArchitectureID
+    /// N and M inferred (or given).
+    public let hyperparameters: Hyperparameters
+    /// Every problem, in declaration order, then unexpected keys in file order.
+    public let problems: [Problem]
+    /// Whether the CDF buffers are filled (`update()` has run).
+    public let updated: Bool
+    /// Renaming rules that fired.
+    public let renamed: [RenameRecord]
+
+    /// Whether the state dict fits.
+    public var ok: Bool { problems.isEmpty }
+}
+
+/// Errors building a model from a state dict.
+public enum ArchitectureError: Error, CustomStringConvertible {
+    /// N or M cannot be inferred: the probe key is missing or has no dimensions.
+    case cannotInferHyperparameters(architecture: String, key: String)
+    /// The state dict does not fit; the report says why.
+    case mismatch(VerificationReport)
+    /// No architecture fits; the closest and why.
+    case noArchitectureFits(closest: VerificationReport?)
+    /// An unknown architecture name.
+    case unknownArchitecture(String)
+
+    /// A one-line description naming every offending key.
+    public var description: String {
+        switch self {
+        case .cannotInferHyperparameters(let a, let k): return "cannot infer N/M for \(a): '\(k)' is missing or not a weight"
+        case .mismatch(let r):
+            return "does not fit \(r.architecture.rawValue) (\(r.hyperparameters)): \(r.problems.count) problems: " + r.problems.map(\.description).joined(separator: "; ")
+        case .noArchitectureFits(let c?):
+            return "no architecture fits; closest is \(c.architecture.rawValue) (\(c.hyperparameters)) with \(c.problems.count) problems: "
+                + c.problems.prefix(12).map(\.description).joined(separator: "; ") + (c.problems.count > 12 ? "; …" : "")
+        case .noArchitectureFits(nil): return "no architecture fits (no g_a.0 weight to infer N from)"
+        case .unknownArchitecture(let n): return "unknown architecture '\(n)' (known: \(ArchitectureID.allCases.map(\.rawValue).joined(separator: ", ")))"
+        }
+    }
+}
+
+extension ArchitectureID {
+    /// N and M as `from_state_dict` infers them.
+    public func inferHyperparameters(_ tensors: [String: Tensor]) throws -> Hyperparameters {
+        let (nKey, mKey) = probes
+        guard let n = tensors[nKey], n.shape.count == 4 else { throw ArchitectureError.cannotInferHyperparameters(architecture: rawValue, key: nKey) }
+        guard let mKey else { return Hyperparameters(N: n.shape[0], M: n.shape[0]) }
+        guard let m = tensors[mKey], m.shape.count == 4 else { throw ArchitectureError.cannotInferHyperparameters(architecture: rawValue, key: mKey) }
+        return Hyperparameters(N: n.shape[0], M: m.shape[0])
+    }
+
+    /// Binds `stateDict` to this architecture (N, M inferred unless given) and reports every problem.
+    public func verify(_ stateDict: StateDict, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: any CompressionArchitecture) {
+        let tensors = stateDict.byKey
+        let h = try given ?? inferHyperparameters(tensors)
+        let scope = ParameterScope(binding: tensors, h)
+        let model = type.init(scope)
+        var problems = scope.problems
+        let declared = Set(scope.declarations.map(\.key))
+        for e in stateDict.entries where !declared.contains(e.key) {
+            problems.append(Problem(.unexpected, e.key, actual: shapeText(e.tensor.shape)))
+        }
+        let report = VerificationReport(architecture: self, hyperparameters: h, problems: problems,
+                                        updated: scope.emptyDynamicKeys.isEmpty, renamed: stateDict.renamed)
+        return (report, model)
+    }
+
+    /// `from_state_dict`: the typed model, or `ArchitectureError.mismatch` with the full report.
+    public func fromStateDict(_ stateDict: StateDict) throws -> any CompressionArchitecture {
+        let (report, model) = try verify(stateDict)
+        guard report.ok else { throw ArchitectureError.mismatch(report) }
+        return model
+    }
+}
+
+/// Finds which architecture a state dict is.
+public enum ArchitectureDetector {
+    /// The architecture that fits `stateDict` with no problems; otherwise throws
+    /// `noArchitectureFits` with the closest candidate's report.
+    public static func detect(_ stateDict: StateDict) throws -> VerificationReport {
+        var best: VerificationReport? = nil
+        for id in ArchitectureID.allCases {
+            guard let (report, _) = try? id.verify(stateDict) else { continue }
+            if report.ok { return report }
+            if let b = best, b.problems.count <= report.problems.count { continue }
+            best = report
+        }
+        throw ArchitectureError.noArchitectureFits(closest: best)
+    }
+}
+
+extension CompressionArchitecture {
+    /// Builds the model from a checkpoint's weights (a training checkpoint's `state_dict`,
+    /// old key names migrated), inferring N and M; throws `ArchitectureError.mismatch` with
+    /// every problem when the weights do not fit.
+    public init(stateDict store: WeightStore) throws {
+        let model = try Self.id.fromStateDict(StateDict(store))
+        guard let typed = model as? Self else { throw ArchitectureError.unknownArchitecture(Self.id.rawValue) }
+        self = typed
+    }
+
+    /// N.
+    public var N: Int { hyperparameters.N }
+    /// M.
+    public var M: Int { hyperparameters.M }
+}

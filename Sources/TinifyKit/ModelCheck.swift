@@ -1,0 +1,104 @@
+// TinifyKit: `verify`'s logic: find the model weights, detect or check the architecture,
+// and check a pretrained file name's hash prefix.
+import TinifyCore
+import TinifyWeights
+import TinifyArchitectures
+
+/// The result of checking a weights file against the architectures.
+public struct ModelCheck {
+    /// The report against the detected (or requested) architecture; for a file no architecture
+    /// fits, the closest one's.
+    public let report: VerificationReport?
+    /// The state dict checked.
+    public let stateDict: StateDict
+    /// The hash-prefix check, when the file name carries one (`…-446d5c7f.pth.tar`).
+    public let hashCheck: (expected: String, actual: String)?
+    /// Why nothing could be checked, when `report` is nil.
+    public let failure: String?
+
+    /// Checks `store` (read from `path`), against `architecture` when given, else detecting it.
+    public init(store: WeightStore, path: String?, architecture: String? = nil) throws {
+        stateDict = StateDict(store)
+        var report: VerificationReport? = nil
+        var failure: String? = nil
+        if let name = architecture {
+            guard let id = ArchitectureID(rawValue: name) else { throw ArchitectureError.unknownArchitecture(name) }
+            do { report = try id.verify(stateDict).report } catch { failure = String(describing: error) }
+        } else {
+            do { report = try ArchitectureDetector.detect(stateDict) } catch ArchitectureError.noArchitectureFits(let closest) {
+                report = closest
+                failure = closest.map { "no architecture fits; closest is \($0.architecture.rawValue) (\($0.hyperparameters)) with \($0.problems.count) problems" }
+                    ?? "no architecture fits (no g_a.0 weight to infer N from)"
+            }
+        }
+        self.report = report
+        self.failure = failure
+        hashCheck = path.flatMap(ModelCheck.hashPrefix).flatMap { expected in
+            guard let f = try? MappedFile(path: path ?? "") else { return nil }
+            let actual = SHA256Hasher.hex(of: ByteRegion(file: f).buffer)
+            return (expected, String(actual.prefix(8)))
+        }
+    }
+
+    /// Whether the weights fit and any hash prefix matches.
+    public var ok: Bool { (report?.ok ?? false) && (hashCheck.map { $0.expected == $0.actual } ?? true) }
+
+    /// The 8-hex-digit hash prefix of a zoo-style file name (`name-<hash8>.pth[.tar]`), if any.
+    public static func hashPrefix(_ path: String) -> String? {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = base.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? base
+        guard let dash = stem.lastIndex(of: "-") else { return nil }
+        let h = stem[stem.index(after: dash)...]
+        return h.count == 8 && h.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) ? String(h) : nil
+    }
+
+    /// The `--json` object of `tinify verify`.
+    public func json(file: String) -> JSON {
+        var fields: [(String, JSON)] = [("file", .string(file))]
+        if let r = report {
+            fields += [
+                ("architecture", .string(r.architecture.rawValue)),
+                ("hyperparameters", .object([("N", .int(r.hyperparameters.N)), ("M", .int(r.hyperparameters.M))])),
+            ]
+        } else {
+            fields += [("architecture", .null), ("hyperparameters", .null)]
+        }
+        fields += [
+            ("ok", .bool(ok)),
+            ("updated", .bool(report?.updated ?? false)),
+            ("state_dict", stateDict.source.map { .string($0) } ?? .null),
+            ("renamed", .array(stateDict.renamed.map { .object([("rule", .string($0.rule)), ("keys", .int($0.count))]) })),
+            ("problems", .array((report?.problems ?? []).map { p in
+                .object([("kind", .string(p.kind.rawValue)), ("key", .string(p.key)),
+                         ("expected", p.expected.map { .string($0) } ?? .null), ("actual", p.actual.map { .string($0) } ?? .null),
+                         ("module", p.module.map { .string($0) } ?? .null)])
+            })),
+        ]
+        if let h = hashCheck {
+            fields.append(("hash_check", .object([("expected", .string(h.expected)), ("actual", .string(h.actual)), ("ok", .bool(h.expected == h.actual))])))
+        }
+        if let failure { fields.append(("error", .string(failure))) }
+        return .object(fields)
+    }
+
+    /// The human-readable report.
+    public func text(file: String) -> String {
+        var out = ""
+        if let r = report {
+            let verdict = r.ok ? "fits" : failure == nil ? "does not fit" : "closest architecture:"
+            out += "\(file): \(verdict) \(r.architecture.rawValue) (\(r.architecture.className), \(r.hyperparameters))\n"
+            out += "updated: \(r.updated ? "yes (CDF tables present)" : "no (CDF tables empty: run `tinify update`)")\n"
+        } else {
+            out += "\(file): no architecture could be checked\n"
+        }
+        if let s = stateDict.source { out += "weights: under '\(s)' (training checkpoint)\n" }
+        for r in stateDict.renamed { out += "renamed: \(r.rule) (\(r.count) keys)\n" }
+        if let h = hashCheck { out += "hash prefix: \(h.expected) \(h.expected == h.actual ? "matches" : "does NOT match (sha256 starts \(h.actual))")\n" }
+        if let failure { out += "error: \(failure)\n" }
+        if let r = report, !r.ok {
+            out += "\(r.problems.count) problems:\n"
+            for p in r.problems { out += "  \(p)\n" }
+        }
+        return out
+    }
+}

@@ -1,0 +1,23 @@
+// tinify verify: check a checkpoint against an architecture, reporting every problem.
+import ArgumentParser
+import TinifyKit
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every tensor against an architecture (detected unless --arch); exit 1 listing every problem.")
+
+    @Argument(help: "A weights file (.pth, .pth.tar, .pt, .h5, .safetensors).") var file: String
+    @Option(help: "The architecture (zoo name, e.g. bmshj2018-hyperprior); detected when absent.") var arch: String?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        var ok = false
+        try reportingErrors(file) {
+            let store = try WeightFile.open(file)
+            let check = try ModelCheck(store: store, path: file, architecture: arch)
+            if json { print(check.json(file: file).pretty) } else { print(check.text(file: file), terminator: "") }
+            ok = check.ok
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}
