@@ -58,6 +58,7 @@ let package = Package(
             "TinifyKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
         .executableTarget(name: "tinify-bench", dependencies: ["TinifyKit"], swiftSettings: optimise),
+        .executableTarget(name: "tinify-example", dependencies: ["TinifyKit"], path: "Samples/Example"),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["TinifyKit"], path: "Tests/TestSupport"),
