@@ -5,6 +5,7 @@ import TestSupport
 import TinifyKit
 import TinifyWeights
 import TinifyArchitectures
+import TinifyCore
 
 final class VerificationTests: XCTestCase {
     private func models() throws -> [(file: String, arch: String, N: Int, M: Int)] {
@@ -115,5 +116,20 @@ final class VerificationTests: XCTestCase {
         XCTAssertEqual(ModelCheck.hashPrefix("/x/bmshj2018-factorized-prior-1-446d5c7f.pth.tar"), "446d5c7f")
         XCTAssertNil(ModelCheck.hashPrefix("bmshj2018-factorized-N8-M12.pth"))
         XCTAssertNil(ModelCheck.hashPrefix("model-ABCDEF12.pth"))
+    }
+
+    func testHashPrefixIsCheckedAgainstTheFileContents() throws {
+        let src = Fixtures.path("bmshj2018-factorized-N8-M12.pth")
+        let data = try Data(contentsOf: URL(fileURLWithPath: src))
+        let sha = SHA256Hasher.hex(of: data.withUnsafeBytes { UnsafeRawBufferPointer($0) })
+        let dir = Fixtures.scratch("hash")
+        for (prefix, ok) in [(String(sha.prefix(8)), true), ("00000000", false)] {
+            let path = dir + "/bmshj2018-factorized-prior-1-\(prefix).pth.tar"
+            try data.write(to: URL(fileURLWithPath: path))
+            let check = try ModelCheck(store: try WeightFile.open(path), path: path)
+            XCTAssertEqual(check.hashCheck?.expected, prefix)
+            XCTAssertEqual(check.hashCheck?.actual, String(sha.prefix(8)))
+            XCTAssertEqual(check.ok, ok, path)
+        }
     }
 }
