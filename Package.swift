@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "ReaderTests", dependencies: ["TinifyKit", "TestSupport"]),
         .testTarget(name: "HostileInputTests", dependencies: ["TinifyKit", "TestSupport"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["TinifyKit", "TestSupport"]),
-        .testTarget(name: "FormatTests", dependencies: ["TinifyKit", "TestSupport"]),
+        .testTarget(name: "FormatTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
         .testTarget(name: "RuntimeTests", dependencies: ["TinifyKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -34,3 +34,5 @@ static inline hid_t chdf5_T_STD_U64LE(void) { return H5T_STD_U64LE; }
 static inline hid_t chdf5_T_C_S1(void) { return H5T_C_S1; }
 static inline size_t chdf5_T_VARIABLE(void) { return H5T_VARIABLE; }
 static inline hsize_t chdf5_S_UNLIMITED(void) { return H5S_UNLIMITED; }
+static inline hid_t chdf5_P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
+static inline haddr_t chdf5_HADDR_UNDEF(void) { return HADDR_UNDEF; }

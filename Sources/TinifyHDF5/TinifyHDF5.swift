@@ -1,1 +1,0 @@
-// TinifyHDF5: see the files beside this one.

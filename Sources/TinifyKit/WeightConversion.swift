@@ -1,0 +1,136 @@
+// TinifyKit: `tinify convert`: model weights from any supported format to HDF5, safetensors or
+// a torch zip, bit-exact, with canonical keys and the architecture recorded.
+import Dispatch
+import TinifyCore
+import TinifyContainer
+import TinifyWeights
+import TinifyArchitectures
+import TinifyHDF5
+import TinifySafetensors
+import TinifyTorchWriter
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The output formats, chosen by the output's extension.
+public enum OutputFormat: String, Sendable {
+    /// `.h5` / `.hdf5`: Tinify's native format.
+    case hdf5
+    /// `.pth` / `.pt`: a torch zip `torch.load(weights_only=True)` reads.
+    case torch
+    /// `.safetensors`.
+    case safetensors
+
+    /// The format `path`'s extension names, if any.
+    public init?(path: String) {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") { self = .hdf5 }
+        else if lower.hasSuffix(".pth") || lower.hasSuffix(".pt") || lower.hasSuffix(".pth.tar") { self = .torch }
+        else if lower.hasSuffix(".safetensors") { self = .safetensors }
+        else { return nil }
+    }
+}
+
+/// Errors of the conversion step itself (each writer has its own error type).
+public enum ConversionError: Error, CustomStringConvertible {
+    /// The output's extension names no known format.
+    case unknownOutputFormat(String)
+    /// Input and output are the same file.
+    case sameFile(String)
+    /// `--arch` was given and the weights do not fit it.
+    case doesNotFit(VerificationReport)
+
+    /// A one-line description.
+    public var description: String {
+        switch self {
+        case .unknownOutputFormat(let p): return "cannot tell the output format of '\(p)' (use .h5, .hdf5, .pth, .pt or .safetensors)"
+        case .sameFile(let p): return "input and output are the same file '\(p)'"
+        case .doesNotFit(let r): return ArchitectureError.mismatch(r).description
+        }
+    }
+}
+
+/// What a conversion wrote.
+public struct ConversionSummary {
+    /// The output format.
+    public let format: OutputFormat
+    /// Tensors written.
+    public let tensors: Int
+    /// Tensor bytes written.
+    public let bytes: Int
+    /// The architecture recorded, if one fits.
+    public let architecture: VerificationReport?
+    /// Renaming rules applied.
+    public let renamed: [RenameRecord]
+}
+
+/// Converts weight files between formats.
+public enum WeightConversion {
+    /// Converts `input` to `output`. The model weights (a training checkpoint's `state_dict`) are
+    /// written under canonical keys; `keepKeys` writes every tensor under its key as stored.
+    /// An existing `output` is refused unless `force`. The write is atomic.
+    public static func convert(input: String, output: String, architecture: String? = nil, keepKeys: Bool = false,
+                               compress: Bool = false, force: Bool = false, progress: WriteProgress? = nil) throws -> ConversionSummary {
+        guard let format = OutputFormat(path: output) else { throw ConversionError.unknownOutputFormat(output) }
+        if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
+        if sameFile(input, output) { throw ConversionError.sameFile(output) }
+
+        let file = try MappedFile(path: input)
+        // The source's SHA-256 is computed on another core while the output is written.
+        let sourceSHA = ResultBox()
+        let hashing = DispatchGroup()
+        if format == .hdf5 {
+            DispatchQueue.global().async(group: hashing) { sourceSHA.value = SHA256Hasher.hex(of: ByteRegion(file: file).buffer) }
+        }
+        let store = try WeightFile.open(input)
+        let stateDict = StateDict(store)
+        var report: VerificationReport?
+        if let name = architecture {
+            guard let id = ArchitectureID(rawValue: name) else { throw ArchitectureError.unknownArchitecture(name) }
+            let r = try id.verify(stateDict).report
+            guard r.ok else { throw ConversionError.doesNotFit(r) }
+            report = r
+        } else {
+            report = try? ArchitectureDetector.detect(stateDict)
+        }
+        let entries = keepKeys ? store.entries : stateDict.entries
+        var roles: [String: String] = [:]
+        if let r = report {
+            let byCanonical = Dictionary(r.architecture.declarations(r.hyperparameters).map { ($0.key, $0.role.torchRole) }, uniquingKeysWith: { a, _ in a })
+            for (canonical, original) in stateDict.originalKeys {
+                if let role = byCanonical[canonical] { roles[keepKeys ? original : canonical] = role }
+            }
+        }
+        switch format {
+        case .hdf5:
+            hashing.wait()
+            let attrs = HDF5RootAttributes(architecture: report?.architecture.rawValue, N: report?.hyperparameters.N,
+                                           M: report?.hyperparameters.M, sourceSHA256: sourceSHA.value,
+                                           sourceContainer: store.container.rawValue, producer: "Tinify \(TinifyVersion.string)")
+            try HDF5WeightWriter.write(entries: entries, attributes: attrs, roles: roles, to: output, compress: compress,
+                                       replace: force, progress: progress)
+        case .torch:
+            try TorchZipWriter.write(entries: entries, to: output, replace: force, progress: progress)
+        case .safetensors:
+            var meta = ["format": "pt", "producer": "Tinify \(TinifyVersion.string)"]
+            if let r = report {
+                meta["architecture"] = r.architecture.rawValue
+                meta["N"] = String(r.hyperparameters.N)
+                meta["M"] = String(r.hyperparameters.M)
+            }
+            try SafetensorsWriter.write(entries: entries, metadata: meta, to: output, replace: force, progress: progress)
+        }
+        return ConversionSummary(format: format, tensors: entries.count, bytes: entries.reduce(0) { $0 + $1.tensor.byteCount },
+                                 architecture: report, renamed: keepKeys ? [] : stateDict.renamed)
+    }
+
+    /// A string set by another thread and read after `DispatchGroup.wait()`.
+    final class ResultBox: @unchecked Sendable { var value = "" }
+
+    /// Whether two paths name the same existing file.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+}

@@ -1,1 +1,0 @@
-// TinifySafetensors: see the files beside this one.

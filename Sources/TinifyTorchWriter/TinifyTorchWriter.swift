@@ -1,1 +1,0 @@
-// TinifyTorchWriter: see the files beside this one.

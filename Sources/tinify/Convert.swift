@@ -1,0 +1,47 @@
+// tinify convert: .pth / .h5 / .safetensors to any of them, atomically and bit-exact.
+import ArgumentParser
+import TinifyKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert weights between .pth/.pt (torch zip), .h5 (Tinify HDF5) and .safetensors; the format follows OUT's extension.")
+
+    @Argument(help: "Input weights file (any supported format).") var input: String
+    @Argument(help: "Output file: .h5/.hdf5, .pth/.pt or .safetensors.") var output: String
+    @Option(help: "Require this architecture (zoo name); detected when absent.") var arch: String?
+    @Flag(help: "Write every tensor under its key as stored (no renames, training state kept).") var keepKeys = false
+    @Option(help: "HDF5 compression: gzip (chunked, shuffle + deflate).") var compress: String?
+    @Flag(help: "Replace OUT if it exists.") var force = false
+
+    func run() throws {
+        try reportingErrors(input) {
+            if let c = compress, c != "gzip" { throw ValidationError("--compress supports only gzip") }
+            let bar = isatty(2) != 0 ? ProgressBar() : nil
+            let summary = try WeightConversion.convert(input: input, output: output, architecture: arch, keepKeys: keepKeys,
+                                                       compress: compress == "gzip", force: force, progress: bar?.update)
+            bar?.finish()
+            let arch = summary.architecture.map { " as \($0.architecture.rawValue) (\($0.hyperparameters))" } ?? ""
+            let renames = summary.renamed.isEmpty ? "" : ", renamed: " + summary.renamed.map { "\($0.rule) (\($0.count))" }.joined(separator: ", ")
+            print("\(output): \(summary.tensors) tensors, \(summary.bytes) bytes\(arch)\(renames)")
+        }
+    }
+}
+
+/// A one-line progress bar on stderr, for terminals.
+final class ProgressBar {
+    private var last = -1
+    /// Shows `done` of `total` bytes.
+    func update(_ done: Int, _ total: Int) {
+        guard total > 1 << 20 else { return }
+        let pct = Int(Double(done) / Double(total) * 100)
+        guard pct != last else { return }
+        last = pct
+        let filled = pct / 4
+        fputs("\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: 25 - filled) + "] \(pct)%", stderr)
+    }
+    /// Clears the bar.
+    func finish() { if last >= 0 { fputs("\r" + String(repeating: " ", count: 34) + "\r", stderr) } }
+}
