@@ -8,5 +8,5 @@ struct Tinify: ParsableCommand {
         commandName: "tinify",
         abstract: "Read, verify, convert and run CompressAI checkpoints without Python.",
         version: TinifyVersion.string,
-        subcommands: [Inspect.self, Verify.self])
+        subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self])
 }
