@@ -24,8 +24,10 @@ public enum ContainerError: Error, CustomStringConvertible {
     /// A pickle inside the container failed.
     case pickle(PickleError)
 
-    /// A one-line, lowercase description.
-    public var description: String {
+    /// A one-line, lowercase description (control characters quoted from the file escaped).
+    public var description: String { ErrorText.oneLine(text) }
+
+    private var text: String {
         switch self {
         case .empty: return "empty file"
         case .notACheckpoint(let s): return "not a PyTorch weights checkpoint: \(s)"

@@ -36,24 +36,25 @@ public final class LegacyStream {
         self.file = file
         let region = ByteRegion(file: file)
         let bytes = region.buffer
-        func run(_ at: Int) throws -> PickleResult {
+        func run(_ at: Int, _ what: String) throws -> PickleResult {
+            guard at < bytes.count else { throw ContainerError.legacy("the file ends before the \(what) (truncated?)", offset: at) }
             do { return try PickleMachine.run(bytes, start: at, limits: limits) } catch let e as PickleError { throw ContainerError.pickle(e) }
         }
-        let magic = try run(0)
+        let magic = try run(0, "magic number")
         guard case .bigInt(let m) = magic.value, m.prefix(10).elementsEqual(LegacyStream.magic) else {
             throw ContainerError.legacy("bad magic number", offset: 0)
         }
-        let proto = try run(magic.end)
+        let proto = try run(magic.end, "protocol version")
         guard case .int(1001) = proto.value else { throw ContainerError.legacy("protocol version is not 1001", offset: magic.end) }
-        let sys = try run(proto.end)
+        let sys = try run(proto.end, "sys_info")
         var order = ByteOrder.little
         if case .dict(let d) = sys.value {
             for (k, v) in d.entries { if case .string("little_endian") = k, case .bool(false) = v { order = .big } }
         } else {
             throw ContainerError.legacy("sys_info is not a dict", offset: proto.end)
         }
-        main = try run(sys.end)
-        let keyList = try run(main.end)
+        main = try run(sys.end, "main object")
+        let keyList = try run(main.end, "storage key list")
         guard case .list(let l) = keyList.value else { throw ContainerError.legacy("storage key list is not a list", offset: main.end) }
         var keys: [String] = []
         for k in l.items {

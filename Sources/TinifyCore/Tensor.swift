@@ -61,7 +61,8 @@ public struct Tensor: @unchecked Sendable {
         guard offset >= 0 else { throw TensorViewError.malformed("negative storage offset \(offset)") }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorViewError.malformed("negative size in \(shape)") }
         guard strides.allSatisfy({ $0 >= 0 }) else { throw TensorViewError.malformed("negative stride in \(strides)") }
-        guard let n = Checked.product(shape) else { throw TensorViewError.overflow }
+        guard let n = Checked.product(shape), Checked.mul(n, dtype.itemSize) != nil,
+              Checked.mul(offset, dtype.itemSize) != nil else { throw TensorViewError.overflow }
         let available = storage.bytes.count / dtype.itemSize
         if n > 0 {
             var last = offset
@@ -69,7 +70,7 @@ public struct Tensor: @unchecked Sendable {
                 guard let step = Checked.mul(s - 1, st), let l = Checked.add(last, step) else { throw TensorViewError.overflow }
                 last = l
             }
-            guard last < available else { throw TensorViewError.outOfBounds(needed: last + 1, available: available) }
+            guard last < available else { throw TensorViewError.outOfBounds(needed: last == Int.max ? last : last + 1, available: available) }
         }
         self.storage = storage
         self.dtype = dtype
@@ -116,6 +117,7 @@ public struct Tensor: @unchecked Sendable {
     /// otherwise a fresh copy (gathered and byte-swapped as needed).
     public func contiguousBytes() -> ByteRegion {
         let item = dtype.itemSize
+        if count == 0 { return .empty }
         if isContiguous && (storage.byteOrder == .little || dtype.swapUnit == 1) {
             return storage.bytes.slice(offset * item, count * item) ?? .empty
         }
@@ -138,11 +140,11 @@ public struct Tensor: @unchecked Sendable {
         var index = [Int](repeating: 0, count: rank)
         var out = 0
         // Innermost dimension copied in a tight loop.
-        let innerSize = shape[rank - 1], innerStride = strides[rank - 1] * item
+        let innerSize = shape[rank - 1], innerStride = innerSize == 1 ? 0 : strides[rank - 1] * item
         let outer = count / innerSize
         for _ in 0..<outer {
             var base = offset
-            for d in 0..<(rank - 1) { base += index[d] * strides[d] }
+            for d in 0..<(rank - 1) where index[d] != 0 { base += index[d] * strides[d] }
             var s = src + base * item
             for _ in 0..<innerSize {
                 (dst + out).copyMemory(from: s, byteCount: item)

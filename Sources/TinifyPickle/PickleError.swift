@@ -25,8 +25,11 @@ public enum PickleError: Error, CustomStringConvertible, Equatable {
     /// A protocol number above 5.
     case unsupportedProtocol(Int, offset: Int)
 
-    /// A one-line, lowercase description.
-    public var description: String {
+    /// A one-line, lowercase description (names quoted from the file have their control
+    /// characters escaped, see `ErrorText.oneLine`).
+    public var description: String { ErrorText.oneLine(text) }
+
+    private var text: String {
         switch self {
         case .truncated(let o, let n, let a): return "pickle truncated at offset \(o): needs \(n) bytes, \(a) remain"
         case .unknownOpcode(let b, let o): return "unknown pickle opcode 0x\(String(b, radix: 16)) at offset \(o)"
@@ -40,5 +43,27 @@ public enum PickleError: Error, CustomStringConvertible, Equatable {
         case .missingMark(let op, let o): return "\(op) without a MARK at offset \(o)"
         case .unsupportedProtocol(let p, let o): return "unsupported pickle protocol \(p) at offset \(o)"
         }
+    }
+}
+
+/// Keeps error messages one line, whatever the file they quote holds.
+public enum ErrorText {
+    /// `text` with line breaks and other control characters escaped (`\n`, `\u{1b}`), so that a
+    /// name quoted from a hostile file (a zip entry, a dict key, a global) can neither break an
+    /// error across lines, forge a second `error:` line, nor send terminal control codes.
+    public static func oneLine(_ text: String) -> String {
+        func unsafe(_ u: Unicode.Scalar) -> Bool { u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            guard unsafe(u) else { out.append(u); continue }
+            switch u {
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            default: out.append(contentsOf: "\\u{\(String(u.value, radix: 16))}".unicodeScalars)
+            }
+        }
+        return String(out)
     }
 }

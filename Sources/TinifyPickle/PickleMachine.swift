@@ -43,6 +43,9 @@ public struct PickleMachine {
     private let limits: PickleLimits
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
+    /// Memo entries 0..<count, as torch writes them (a sequential memo needs no hashing)…
+    private var memoDense: [PickleValue] = []
+    /// …and any other index, once a pickle puts one out of sequence.
     private var memo: [Int: PickleValue] = [:]
     private var pids: [PickleValue] = []
     private let arena = PickleArena()
@@ -138,12 +141,16 @@ public struct PickleMachine {
     private mutating func memoPut(_ i: Int) throws {
         guard i >= 0 else { throw PickleError.invalidLiteral("negative memo index \(i)", offset: opStart) }
         let v = try top("PUT")
-        if memo[i] == nil, memo.count >= limits.maxMemo {
+        if i < memoDense.count { memoDense[i] = v; return }
+        if memo[i] == nil, memoCount >= limits.maxMemo {
             throw PickleError.limitExceeded(what: "memo size", limit: limits.maxMemo, offset: opStart)
         }
-        memo[i] = v
+        if i == memoDense.count, memo.isEmpty { memoDense.append(v) } else { memo[i] = v }
     }
+    /// The number of memo entries (what `MEMOIZE` uses as its index, like Python's `len(memo)`).
+    private var memoCount: Int { memoDense.count + memo.count }
     private mutating func memoGet(_ i: Int) throws {
+        if i >= 0, i < memoDense.count { try push(memoDense[i]); return }
         guard let v = memo[i] else { throw PickleError.missingMemo(index: i, offset: opStart) }
         try push(v)
     }
@@ -306,6 +313,7 @@ public struct PickleMachine {
                 let items = try popMark("DICT")
                 guard items.count % 2 == 0 else { throw PickleError.invalidLiteral("DICT with an odd number of items", offset: opStart) }
                 let d = try register(PickleDict())
+                d.reserve(items.count / 2)
                 for i in stride(from: 0, to: items.count, by: 2) { d.set(items[i], items[i + 1]) }
                 try push(.dict(d))
             case 0x8F: try push(.set(try register(PickleSet(frozen: false))))
@@ -325,6 +333,7 @@ public struct PickleMachine {
                 let items = try popMark("SETITEMS")
                 guard items.count % 2 == 0 else { throw PickleError.invalidLiteral("SETITEMS with an odd number of items", offset: opStart) }
                 let d = try dictTarget("SETITEMS")
+                d.reserve(items.count / 2)
                 for i in stride(from: 0, to: items.count, by: 2) { d.set(items[i], items[i + 1]) }
             case 0x90: // ADDITEMS
                 let items = try popMark("ADDITEMS")
@@ -336,7 +345,7 @@ public struct PickleMachine {
                 try memoPut(try textIndex())
             case 0x71: try memoPut(Int(try byte())) // BINPUT
             case 0x72: try memoPut(Int(try uint32())) // LONG_BINPUT
-            case 0x94: try memoPut(memo.count) // MEMOIZE
+            case 0x94: try memoPut(memoCount) // MEMOIZE
             case 0x67: try memoGet(try textIndex()) // GET
             case 0x68: try memoGet(Int(try byte())) // BINGET
             case 0x6A: try memoGet(Int(try uint32())) // LONG_BINGET

@@ -76,7 +76,9 @@ public final class PickleTuple {
     /// A tuple of `items`.
     public init(_ items: [PickleValue]) {
         self.items = items
-        depth = 1 + (items.map(\.depth).max() ?? 0)
+        var deepest = 0
+        for item in items { deepest = max(deepest, item.depth) }
+        depth = 1 + deepest
     }
 }
 
@@ -93,14 +95,17 @@ public final class PickleDict: ArenaMember {
     public internal(set) var entries: [(key: PickleValue, value: PickleValue)] = []
     /// State given by `BUILD` (an `OrderedDict`'s `_metadata`), kept but not interpreted.
     public internal(set) var state: PickleValue?
-    private var index: [String: Int] = [:]
+    private var index: [Key: Int] = [:]
+
+    /// A str or int key as Python hashes it (`True == 1`).
+    private enum Key: Hashable { case s(String), i(Int64) }
 
     func set(_ key: PickleValue, _ value: PickleValue) {
-        let h: String?
+        let h: Key?
         switch key {
-        case .string(let s): h = "s" + s
-        case .int(let i): h = "i\(i)"
-        case .bool(let b): h = b ? "i1" : "i0"
+        case .string(let s): h = .s(s)
+        case .int(let i): h = .i(i)
+        case .bool(let b): h = .i(b ? 1 : 0)
         default: h = nil
         }
         if let h, let at = index[h] {
@@ -109,6 +114,11 @@ public final class PickleDict: ArenaMember {
         }
         if let h { index[h] = entries.count }
         entries.append((key, value))
+    }
+    /// Makes room for `n` more entries (one rehash for a whole `SETITEMS` batch, not one per doubling).
+    func reserve(_ n: Int) {
+        entries.reserveCapacity(entries.count + n)
+        index.reserveCapacity(index.count + n)
     }
     func clear() { entries = []; state = nil; index = [:] }
 }

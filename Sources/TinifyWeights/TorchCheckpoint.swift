@@ -102,8 +102,14 @@ public enum TorchCheckpoint {
 }
 
 extension String {
+    /// `self` without leading and trailing bytes of the ASCII `set` (byte-level: no grapheme breaking).
     func trimmingCharacters(in set: String) -> String {
-        let s = Set(set)
-        return String(self.drop(while: { s.contains($0) }).reversed().drop(while: { s.contains($0) }).reversed())
+        let drop = Array(set.utf8)
+        let u = Array(utf8)
+        var a = 0, b = u.count
+        while a < b, drop.contains(u[a]) { a += 1 }
+        while b > a, drop.contains(u[b - 1]) { b -= 1 }
+        return String(decoding: u[a..<b], as: UTF8.self)
     }
 }
+

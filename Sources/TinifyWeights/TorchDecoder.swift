@@ -15,7 +15,16 @@ public struct DecodeLimits: Sendable {
     /// Deepest nesting of values.
     public var maxDepth = 256
     /// Most nodes the tree may expand to (shared sub-trees count once per use).
-    public var maxNodes = 8_000_000
+    public var maxNodes = 1 << 20
+    /// Most tensors the tree may hold, a shared one counting once per use (each becomes a
+    /// weight-store entry, so a memoised list of tensors fetched a thousand times must not).
+    public var maxTensors = 1 << 17
+    /// Most bytes of integers beyond 64 bits, summed over every use (converting one to decimal
+    /// costs time quadratic in its size, so a memoised 4 KiB integer must not be reusable at will).
+    public var maxBigIntBytes = 1 << 14
+    /// Largest contiguous size, in bytes, of a view with more elements than its storage (stride 0,
+    /// as `expand` makes): such a view costs nothing to load but its full size to materialise.
+    public var maxExpandedViewBytes = 1 << 30
     /// The defaults.
     public init() {}
 }
@@ -25,9 +34,11 @@ public final class TorchDecoder {
     private let resolver: StorageResolver
     private let limits: DecodeLimits
     private var storages: [String: (TensorStorage, Int)] = [:]
-    private var converted: [ObjectIdentifier: (Value, Int)] = [:]
+    private var converted: [ObjectIdentifier: (value: Value, nodes: Int, tensors: Int)] = [:]
     private var inProgress: Set<ObjectIdentifier> = []
     private var depth = 0
+    private var bigIntBytes = 0
+    private var tensorUses = 0
 
     /// A decoder resolving storages through `resolver`.
     public init(resolver: StorageResolver, limits: DecodeLimits = DecodeLimits()) {
@@ -63,13 +74,24 @@ public final class TorchDecoder {
         return s
     }
 
+    private func useTensors(_ k: Int) throws {
+        tensorUses += k
+        guard tensorUses <= limits.maxTensors else {
+            throw WeightError.limitExceeded(what: "number of tensors (a shared one counts once per use)", limit: limits.maxTensors)
+        }
+    }
+
     private func container(_ id: ObjectIdentifier, _ build: () throws -> (Value, Int)) throws -> (Value, Int) {
-        if let done = converted[id] { return done }
+        if let done = converted[id] {
+            try useTensors(done.tensors)
+            return (done.value, done.nodes)
+        }
         guard !inProgress.contains(id) else { throw WeightError.limitExceeded(what: "a value that contains itself; nesting", limit: limits.maxDepth) }
         inProgress.insert(id)
         defer { inProgress.remove(id) }
+        let before = tensorUses
         let r = try build()
-        converted[id] = r
+        converted[id] = (r.0, r.1, tensorUses - before)
         return r
     }
 
@@ -93,14 +115,22 @@ public final class TorchDecoder {
         case .none: return .value(.none, 1)
         case .bool(let b): return .value(.bool(b), 1)
         case .int(let i): return .value(.int(i), 1)
-        case .bigInt(let b): return .value(.bigInt(BigDecimal.decimal(twosComplement: b)), 1)
+        case .bigInt(let b):
+            bigIntBytes += b.count
+            guard bigIntBytes <= limits.maxBigIntBytes else {
+                throw WeightError.limitExceeded(what: "total size of big integers (bytes) up to '\(path)'", limit: limits.maxBigIntBytes)
+            }
+            return .value(.bigInt(BigDecimal.decimal(twosComplement: b)), 1)
         case .float(let f): return .value(.float(f), 1)
         case .string(let s): return .value(.string(s), 1)
         case .bytes(let b): return .value(.bytes(b), 1)
         case .global(let g): return .global(g)
         case .tuple(let t):
-            let (v, n) = try items(t.items, path: path)
-            return .value(.tuple(v), n)
+            // Tuples are shared by reference too (a memoised tuple fetched a thousand times).
+            let (v, n) = try container(ObjectIdentifier(t)) {
+                let (v, n) = try items(t.items, path: path); return (.tuple(v), n)
+            }
+            return .value(v, n)
         case .list(let l):
             let (v, n) = try container(ObjectIdentifier(l)) {
                 let (v, n) = try items(l.items, path: path); return (.list(v), n)
@@ -195,12 +225,37 @@ public final class TorchDecoder {
         let shape = try ints(args[2], "size", f)
         let strides = try ints(args[3], "stride", f)
         guard let dtype = explicit ?? sd else { throw WeightError.badCall(f, reason: "an untyped storage needs _rebuild_tensor_v3's dtype") }
+        try checkExtent(shape: shape, strides: strides, offset: Int(off), path: path)
+        let t: Tensor
         do {
-            let t = try Tensor(storage: s, dtype: dtype, shape: shape, strides: strides, offset: Int(off))
-            return (.tensor(t), 1)
+            t = try Tensor(storage: s, dtype: dtype, shape: shape, strides: strides, offset: Int(off))
         } catch let e as TensorViewError {
             throw WeightError.badView(path: path, e)
         }
+        // In bounds is not enough: materialising computes the contiguous size, `offset × itemSize`
+        // (even for an empty view, which nothing bounds-checks) and `stride × itemSize` (even for a
+        // size-1 dimension, whose stride never moves), so all must be representable; and the size
+        // must be bounded when the view has more elements than its storage (overlapping strides).
+        guard let bytes = Checked.mul(t.count, dtype.itemSize), Checked.mul(t.offset, dtype.itemSize) != nil,
+              t.strides.allSatisfy({ Checked.mul($0, dtype.itemSize) != nil }) else { throw WeightError.badView(path: path, .overflow) }
+        if t.count > s.bytes.count / dtype.itemSize, bytes > limits.maxExpandedViewBytes {
+            throw WeightError.limitExceeded(what: "tensor '\(path)': expanded view of \(bytes) bytes", limit: limits.maxExpandedViewBytes)
+        }
+        try useTensors(1)
+        return (.tensor(t), 1)
+    }
+
+    /// `Tensor` reports an out-of-bounds view as needing its last index plus one elements, which
+    /// overflows when the last index is exactly Int.max (offset 2**62, size 2**62, stride 1):
+    /// refuse that view before handing it over. Other malformed views are Tensor's to report.
+    private func checkExtent(shape: [Int], strides: [Int], offset: Int, path: String) throws {
+        guard offset >= 0, shape.count == strides.count, shape.allSatisfy({ $0 > 0 }), strides.allSatisfy({ $0 >= 0 }) else { return }
+        var last = offset
+        for (s, st) in zip(shape, strides) {
+            guard let step = Checked.mul(s - 1, st), let l = Checked.add(last, step) else { return }
+            last = l
+        }
+        guard last < Int.max else { throw WeightError.badView(path: path, .overflow) }
     }
 
     private func call(_ o: PickleObject, path: String) throws -> (Value, Int) {
@@ -227,8 +282,10 @@ public final class TorchDecoder {
             }
             return try call(obj, path: path)
         case .torchSize:
-            let (v, n) = try value(a.first ?? .tuple(PickleTuple([])), path: path)
-            return (v, n)
+            // No synthetic PickleTuple for `torch.Size()`: containers are cached by identity, and
+            // a temporary's address could be reused once it is freed.
+            guard let first = a.first else { return (.tuple([]), 1) }
+            return try value(first, path: path)
         case .torchDevice:
             guard case .string(let s) = a.first else { throw WeightError.badCall(f, reason: "device name is not a string") }
             if a.count > 1, case .int(let i) = a[1] { return (.device("\(s):\(i)"), 1) }

@@ -76,15 +76,24 @@ public indirect enum Value {
         return d.first { if case .string(key) = $0.key { return true } else { return false } }?.value
     }
 
-    /// Calls `visit` for every tensor with its dotted key path, in order.
+    /// Whether this is a tensor or a container (which may hold tensors).
+    private var mayHoldTensors: Bool {
+        switch self {
+        case .tensor, .list, .tuple, .set, .dict: return true
+        default: return false
+        }
+    }
+
+    /// Calls `visit` for every tensor with its dotted key path, in order. Scalar leaves cost no
+    /// key path (a memo-shared tree can hold millions of them).
     public func forEachTensor(prefix: String = "", _ visit: (String, Tensor) throws -> Void) rethrows {
         func join(_ s: String) -> String { prefix.isEmpty ? s : prefix + "." + s }
         switch self {
         case .tensor(let t): try visit(prefix, t)
         case .list(let items), .tuple(let items), .set(let items):
-            for (i, v) in items.enumerated() { try v.forEachTensor(prefix: join(String(i)), visit) }
+            for (i, v) in items.enumerated() where v.mayHoldTensors { try v.forEachTensor(prefix: join(String(i)), visit) }
         case .dict(let entries):
-            for (k, v) in entries { try v.forEachTensor(prefix: join(k.keyText), visit) }
+            for (k, v) in entries where v.mayHoldTensors { try v.forEachTensor(prefix: join(k.keyText), visit) }
         default: break
         }
     }

@@ -24,8 +24,10 @@ public enum WeightError: Error, CustomStringConvertible {
     /// A file could not be read.
     case file(FileError)
 
-    /// A one-line, lowercase description.
-    public var description: String {
+    /// A one-line, lowercase description (control characters quoted from the file escaped).
+    public var description: String { ErrorText.oneLine(text) }
+
+    private var text: String {
         switch self {
         case .container(let e): return e.description
         case .pickle(let e): return e.description

@@ -50,5 +50,5 @@ public final class WeightStore {
     public var count: Int { entries.count }
 
     /// The bytes all tensors occupy when contiguous.
-    public var totalBytes: Int { entries.reduce(0) { $0 + $1.tensor.byteCount } }
+    public var totalBytes: Int { entries.reduce(0) { Checked.add($0, $1.tensor.byteCount) ?? Int.max } }
 }
