@@ -61,8 +61,7 @@ public struct Tensor: @unchecked Sendable {
         guard offset >= 0 else { throw TensorViewError.malformed("negative storage offset \(offset)") }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorViewError.malformed("negative size in \(shape)") }
         guard strides.allSatisfy({ $0 >= 0 }) else { throw TensorViewError.malformed("negative stride in \(strides)") }
-        guard let n = Checked.product(shape), Checked.mul(n, dtype.itemSize) != nil,
-              Checked.mul(offset, dtype.itemSize) != nil else { throw TensorViewError.overflow }
+        guard let n = Checked.product(shape) else { throw TensorViewError.overflow }
         let available = storage.bytes.count / dtype.itemSize
         if n > 0 {
             var last = offset
@@ -72,6 +71,8 @@ public struct Tensor: @unchecked Sendable {
             }
             guard last < available else { throw TensorViewError.outOfBounds(needed: last == Int.max ? last : last + 1, available: available) }
         }
+        // Byte sizes of the view must be representable (an expanded view can count more elements than its storage).
+        guard Checked.mul(n, dtype.itemSize) != nil, Checked.mul(offset, dtype.itemSize) != nil else { throw TensorViewError.overflow }
         self.storage = storage
         self.dtype = dtype
         self.shape = shape
