@@ -25,7 +25,7 @@ public enum KeyMigration {
     /// `module.` (DataParallel), `.downsample.` → `.skip.`, v1 `_biases.K` lists and 1.1 `_biasK` names.
     public static let rules: [KeyRule] = [
         KeyRule(name: "strip-module-prefix") { $0.hasPrefix("module.") ? String($0.dropFirst(7)) : nil },
-        KeyRule(name: "downsample-to-skip") { $0.contains(".downsample.") ? $0.replacingAll(".downsample.", with: ".skip.") : nil },
+        KeyRule(name: "downsample-to-skip") { $0.utf8Range(of: ".downsample.") != nil ? $0.replacingAll(".downsample.", with: ".skip.") : nil },
         KeyRule(name: "entropy-bottleneck-v1-lists") { key in
             for (old, new) in [("_biases.", "biases."), ("_matrices.", "matrices."), ("_factors.", "factors.")] {
                 if let r = renameEntropyBottleneck(key, old: old, new: new, digitsOnly: false) { return r }
@@ -44,7 +44,7 @@ public enum KeyMigration {
     /// `rest` must be one or more digits.
     static func renameEntropyBottleneck(_ key: String, old: String, new: String, digitsOnly: Bool) -> String? {
         let marker = "entropy_bottleneck."
-        guard let r = key.firstRange(of: marker + old) else { return nil }
+        guard let r = key.utf8Range(of: marker + old) else { return nil }
         let rest = key[r.upperBound...]
         if digitsOnly { guard !rest.isEmpty, rest.allSatisfy(\.isASCII), rest.allSatisfy(\.isNumber) else { return nil } }
         return String(key[..<r.lowerBound]) + marker + new + rest
@@ -69,11 +69,31 @@ extension String {
         guard !target.isEmpty else { return self }
         var out = ""
         var rest = self[...]
-        while let r = rest.firstRange(of: target) {
+        while let r = rest.utf8Range(of: target) {
             out += rest[..<r.lowerBound]
             out += replacement
             rest = rest[r.upperBound...]
         }
         return out + rest
+    }
+}
+
+extension StringProtocol {
+    /// The first occurrence of `target`, compared byte by byte on UTF-8 (the generic
+    /// `firstRange(of:)` of _StringProcessing builds a searcher per call, ~100 µs each).
+    func utf8Range(of target: String) -> Range<Index>? {
+        let t = Array(target.utf8)
+        guard let first = t.first else { return startIndex..<startIndex }
+        let u = utf8
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == first {
+                var j = i, k = 0
+                while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
+                if k == t.count { return i..<j }
+            }
+            i = u.index(after: i)
+        }
+        return nil
     }
 }

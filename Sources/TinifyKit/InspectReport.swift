@@ -51,26 +51,47 @@ public struct InspectReport {
 
     /// The human-readable table.
     public func table(file: String, extra: [String] = []) -> String {
-        let rows = store.entries.map { e in
-            (e.key, e.tensor.dtype.name, "[" + e.tensor.shape.map(String.init).joined(separator: ", ") + "]", String(e.tensor.byteCount),
-             digest ? e.tensor.sha256() : "")
+        // Built as UTF-8 bytes: String padding and `count` (grapheme counting) cost milliseconds here.
+        var rows: [(key: String, dtype: String, shape: String, bytes: String, sha: String)] = []
+        rows.reserveCapacity(store.count)
+        for e in store.entries {
+            var shape = "["
+            for (i, d) in e.tensor.shape.enumerated() { if i > 0 { shape += ", " }; shape += String(d) }
+            shape += "]"
+            rows.append((e.key, e.tensor.dtype.name, shape, String(e.tensor.byteCount), digest ? e.tensor.sha256() : ""))
         }
-        let w0 = max(3, rows.map(\.0.count).max() ?? 0), w1 = max(5, rows.map(\.1.count).max() ?? 0)
-        let w2 = max(5, rows.map(\.2.count).max() ?? 0), w3 = max(5, rows.map(\.3.count).max() ?? 0)
-        func padR(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-        func padL(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
-        var out = padR("key", w0) + "  " + padR("dtype", w1) + "  " + padR("shape", w2) + "  " + padL("bytes", w3) + (digest ? "  sha256" : "") + "\n"
+        /// Display width: Unicode scalars (continuation bytes of UTF-8 do not count).
+        func width(_ s: String) -> Int {
+            var n = 0
+            for b in s.utf8 where b & 0xC0 != 0x80 { n += 1 }
+            return n
+        }
+        var w0 = 3, w1 = 5, w2 = 5, w3 = 5
         for r in rows {
-            out += padR(r.0, w0) + "  " + padR(r.1, w1) + "  " + padR(r.2, w2) + "  " + padL(r.3, w3) + (digest ? "  " + r.4 : "") + "\n"
+            w0 = max(w0, width(r.key)); w1 = max(w1, width(r.dtype)); w2 = max(w2, width(r.shape)); w3 = max(w3, width(r.bytes))
         }
-        out += "\nfile:      \(file)\ncontainer: \(store.container.rawValue)\ntensors:   \(store.count)\nbytes:     \(store.totalBytes)\n"
-        for line in extra { out += line + "\n" }
+        var out: [UInt8] = []
+        out.reserveCapacity((rows.count + 2) * (w0 + w1 + w2 + w3 + (digest ? 72 : 8)) + 1024)
+        func put(_ s: String) { out.append(contentsOf: s.utf8) }
+        func spaces(_ n: Int) { if n > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) } }
+        func row(_ k: String, _ d: String, _ s: String, _ b: String, _ h: String?) {
+            put(k); spaces(w0 - width(k) + 2)
+            put(d); spaces(w1 - width(d) + 2)
+            put(s); spaces(w2 - width(s) + 2)
+            spaces(w3 - width(b)); put(b)
+            if let h { spaces(2); put(h) }
+            out.append(10)
+        }
+        row("key", "dtype", "shape", "bytes", digest ? "sha256" : nil)
+        for r in rows { row(r.key, r.dtype, r.shape, r.bytes, digest ? r.sha : nil) }
+        put("\nfile:      \(file)\ncontainer: \(store.container.rawValue)\ntensors:   \(store.count)\nbytes:     \(store.totalBytes)\n")
+        for line in extra { put(line); out.append(10) }
         let s = scalars
         if !s.isEmpty {
-            out += "values:    \(s.count) non-tensor entries\n"
-            for (k, v) in s.prefix(20) { out += "  \(k) = \(v.brief)\n" }
-            if s.count > 20 { out += "  … \(s.count - 20) more (see --json)\n" }
+            put("values:    \(s.count) non-tensor entries\n")
+            for (k, v) in s.prefix(20) { put("  \(k) = \(v.brief)\n") }
+            if s.count > 20 { put("  … \(s.count - 20) more (see --json)\n") }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

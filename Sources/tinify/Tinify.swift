@@ -9,4 +9,11 @@ struct Tinify: ParsableCommand {
         abstract: "Read, verify, convert and run CompressAI checkpoints without Python.",
         version: TinifyVersion.string,
         subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self])
+
+    /// `inspect` in its plain form runs directly (ArgumentParser's parsing costs milliseconds of
+    /// start-up); every other command line goes through ArgumentParser.
+    static func main() {
+        if let inspect = InspectRequest(arguments: Array(CommandLine.arguments.dropFirst())) { inspect.runAndExit() }
+        main(nil)
+    }
 }

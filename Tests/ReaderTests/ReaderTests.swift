@@ -1,2 +1,0 @@
-import XCTest
-final class ReaderTests: XCTestCase { func testNothing() {} }
