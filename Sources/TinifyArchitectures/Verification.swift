@@ -86,13 +86,34 @@ public enum ArchitectureDetector {
     /// `noArchitectureFits` with the closest candidate's report.
     public static func detect(_ stateDict: StateDict) throws -> VerificationReport {
         var best: VerificationReport? = nil
-        for id in ArchitectureID.allCases {
+        for id in likelyOrder(stateDict) {
             guard let (report, _) = try? id.verify(stateDict) else { continue }
             if report.ok { return report }
             if let b = best, b.problems.count <= report.problems.count { continue }
             best = report
         }
         throw ArchitectureError.noArchitectureFits(closest: best)
+    }
+
+    /// Every architecture, the ones whose fingerprint keys the state dict has first (so the
+    /// usual case binds one architecture, not seven). The order only saves time: every
+    /// candidate is still checked in full until one fits.
+    static func likelyOrder(_ stateDict: StateDict) -> [ArchitectureID] {
+        let keys = Set(stateDict.entries.map(\.key))
+        func score(_ id: ArchitectureID) -> Int {
+            switch id {
+            case .cheng2020Attention: return keys.contains("g_a.3.conv_a.0.conv.0.weight") ? 3 : 0
+            case .cheng2020Anchor: return keys.contains("g_a.0.conv1.weight") ? 2 : 0
+            case .mbt2018: return keys.contains("context_prediction.weight") && keys.contains("g_a.0.weight") ? 2 : 0
+            case .mbt2018Mean, .bmshj2018Hyperprior: return keys.contains("h_s.4.weight") ? 1 : 0
+            case .bmshj2018Factorized: return keys.contains("g_a.1.beta") && !keys.contains("h_a.0.weight") ? 1 : 0
+            case .bmshj2018FactorizedReLU: return !keys.contains("g_a.1.beta") && !keys.contains("h_a.0.weight") ? 1 : 0
+            }
+        }
+        return ArchitectureID.allCases.enumerated().sorted { a, b in
+            let (sa, sb) = (score(a.element), score(b.element))
+            return sa != sb ? sa > sb : a.offset < b.offset
+        }.map(\.element)
     }
 }
 

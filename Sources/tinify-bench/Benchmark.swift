@@ -16,7 +16,7 @@ protocol Benchmark {
 /// The registry of benchmarks.
 enum Benchmarks {
     /// Every benchmark, in usage order.
-    static let all: [Benchmark] = [InspectBenchmark()]
+    static let all: [Benchmark] = [InspectBenchmark(), VerifyBenchmark()]
 
     /// The usage text.
     static var usage: String {

@@ -31,21 +31,21 @@ struct InspectBenchmark: Benchmark {
         print(repr(t), flush=True)
     """
 
-    func run(_ options: BenchOptions) throws -> [Comparison] {
-        let path: String
-        if let given = options["checkpoint"] {
-            guard FileManager.default.fileExists(atPath: given) else { throw BenchError("\(given): no such file") }
-            path = given
-        } else {
-            path = Self.defaultPath
-            if !FileManager.default.fileExists(atPath: path) {
-                guard Python.has(["torch", "compressai"]) else {
-                    throw BenchError("torch and compressai are not importable by python3, so no checkpoint can be made; pass --checkpoint PATH (a zoo-size torch.save file)")
-                }
-                FileHandle.standardError.write(Data("making \(path) (cheng2020-attn quality 6, pretrained=False)…\n".utf8))
-                _ = try Python.run(Self.makeCheckpoint, [path])
+    /// The default zoo-size checkpoint, made with Python when missing.
+    static func checkpoint() throws -> String {
+        let path = defaultPath
+        if !FileManager.default.fileExists(atPath: path) {
+            guard Python.has(["torch", "compressai"]) else {
+                throw BenchError("torch and compressai are not importable by python3, so no checkpoint can be made; pass --checkpoint PATH (a zoo-size torch.save file)")
             }
+            FileHandle.standardError.write(Data("making \(path) (cheng2020-attn quality 6, pretrained=False)…\n".utf8))
+            _ = try Python.run(makeCheckpoint, [path])
         }
+        return path
+    }
+
+    func run(_ options: BenchOptions) throws -> [Comparison] {
+        let path = try options["checkpoint"] ?? Self.checkpoint()
         let tinify = try Timing.sibling("tinify")
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let title = "inspect \(URL(fileURLWithPath: path).lastPathComponent) (\(String(format: "%.1f", Double(size) / 1e6)) MB)"
