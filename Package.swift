@@ -56,7 +56,11 @@ let package = Package(
         // MARK: Executables
         .executableTarget(name: "tinify", dependencies: [
             "TinifyKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: optimise),
+        ], swiftSettings: optimise,
+        // A static Swift runtime in release builds: the command starts in a third of the time.
+        // (Nothing `tinify` links may import Foundation; FoundationEssentials is fine.)
+        linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"],
+                                      .when(configuration: .release))]),
         .executableTarget(name: "tinify-bench", dependencies: ["TinifyKit"], swiftSettings: optimise),
         .executableTarget(name: "tinify-example", dependencies: ["TinifyKit"], path: "Samples/Example"),
 
