@@ -29,6 +29,8 @@ public final class MappedFile: ByteOwner {
     public let pointer: UnsafeRawPointer?
     /// The file's length in bytes.
     public let count: Int
+    /// What identifies the mapped file on its file system: device, inode and modification time.
+    private let identity: (device: UInt64, inode: UInt64, seconds: Int, nanoseconds: Int)
 
     /// Maps `path` read-only. Throws `FileError` when it cannot be opened or mapped.
     public init(path: String) throws {
@@ -40,6 +42,7 @@ public final class MappedFile: ByteOwner {
         guard fstat(fd, &st) == 0 else { throw FileError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw FileError.notARegularFile(path: path) }
         count = Int(st.st_size)
+        identity = (UInt64(st.st_dev), UInt64(st.st_ino), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec))
         if count == 0 {
             pointer = nil
             return
@@ -50,6 +53,21 @@ public final class MappedFile: ByteOwner {
     }
     deinit {
         if let pointer { munmap(UnsafeMutableRawPointer(mutating: pointer), count) }
+    }
+
+    /// A new read-only descriptor on the mapped file, for calls that want one (`copy_file_range`),
+    /// or nil when `path` no longer names the file that was mapped (another device, inode, size or
+    /// modification time) or cannot be opened. The caller closes it.
+    public func openDescriptor() -> Int32? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0, UInt64(st.st_dev) == identity.device, UInt64(st.st_ino) == identity.inode,
+              Int(st.st_size) == count, Int(st.st_mtim.tv_sec) == identity.seconds, Int(st.st_mtim.tv_nsec) == identity.nanoseconds else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 }
 
@@ -124,6 +142,16 @@ public struct ByteRegion: @unchecked Sendable {
     /// Calls `body` with the bytes.
     @inlinable public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try withExtendedLifetime(owner) { try body(buffer) }
+    }
+
+    /// The mapped file this region lies in and the offset of its first byte in that file, when
+    /// its owner is a `MappedFile` (a zero-copy slice of a file); nil for heap memory.
+    public var fileRange: (file: MappedFile, offset: Int)? {
+        guard let file = owner as? MappedFile, let start = file.pointer else { return nil }
+        guard let base else { return count == 0 ? (file, 0) : nil }
+        let offset = base - start
+        guard offset >= 0, let end = Checked.add(offset, count), end <= file.count else { return nil }
+        return (file, offset)
     }
 
     /// The bytes as an array (a copy).

@@ -5,9 +5,6 @@ import TinifyCore
 import TinifyContainer
 import TinifyWeights
 import TinifyArchitectures
-import TinifyHDF5
-import TinifySafetensors
-import TinifyTorchWriter
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,14 +72,12 @@ public enum WeightConversion {
         if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
         if sameFile(input, output) { throw ConversionError.sameFile(output) }
 
+        // The input is mapped once and its tensors are views of that mapping. For HDF5 the file's
+        // SHA-256 is computed on another core while the input is parsed and the output written;
+        // the writer asks for it only once the tensor data is in the file.
         let file = try MappedFile(path: input)
-        // The source's SHA-256 is computed on another core while the output is written.
-        let sourceSHA = ResultBox()
-        let hashing = DispatchGroup()
-        if format == .hdf5 {
-            DispatchQueue.global().async(group: hashing) { sourceSHA.value = SHA256Hasher.hex(of: ByteRegion(file: file).buffer) }
-        }
-        let store = try WeightFile.open(input)
+        let sourceSHA = format == .hdf5 ? BackgroundHash(file) : nil
+        let store = try WeightFile.open(file: file)
         let stateDict = StateDict(store)
         var report: VerificationReport?
         if let name = architecture {
@@ -101,31 +96,29 @@ public enum WeightConversion {
                 if let role = byCanonical[canonical] { roles[keepKeys ? original : canonical] = role }
             }
         }
-        switch format {
-        case .hdf5:
-            hashing.wait()
-            let attrs = HDF5RootAttributes(architecture: report?.architecture.rawValue, N: report?.hyperparameters.N,
-                                           M: report?.hyperparameters.M, sourceSHA256: sourceSHA.value,
-                                           sourceContainer: store.container.rawValue, producer: "Tinify \(TinifyVersion.string)")
-            try HDF5WeightWriter.write(entries: entries, attributes: attrs, roles: roles, to: output, compress: compress,
-                                       replace: force, progress: progress)
-        case .torch:
-            try TorchZipWriter.write(entries: entries, to: output, replace: force, progress: progress)
-        case .safetensors:
-            var meta = ["format": "pt", "producer": "Tinify \(TinifyVersion.string)"]
-            if let r = report {
-                meta["architecture"] = r.architecture.rawValue
-                meta["N"] = String(r.hyperparameters.N)
-                meta["M"] = String(r.hyperparameters.M)
-            }
-            try SafetensorsWriter.write(entries: entries, metadata: meta, to: output, replace: force, progress: progress)
-        }
+        try WeightWriting.write(entries: entries, to: output, report: report, roles: roles, sourceContainer: store.container.rawValue,
+                                sourceSHA256: sourceSHA?.wait, compress: compress, replace: force, progress: progress)
         return ConversionSummary(format: format, tensors: entries.count, bytes: entries.reduce(0) { $0 + $1.tensor.byteCount },
                                  architecture: report, renamed: keepKeys ? [] : stateDict.renamed)
     }
 
-    /// A string set by another thread and read after `DispatchGroup.wait()`.
-    final class ResultBox: @unchecked Sendable { var value = "" }
+    /// The SHA-256 of a mapped file, computed on a background thread from the moment it is made.
+    final class BackgroundHash: @unchecked Sendable {
+        private let group = DispatchGroup()
+        private var value: String?
+
+        init(_ file: MappedFile) {
+            DispatchQueue.global().async(group: group) { [self] in
+                value = SHA256Hasher.hex(of: file)
+            }
+        }
+
+        /// Waits for the digest (64 lowercase hex digits).
+        func wait() -> String? {
+            group.wait()
+            return value
+        }
+    }
 
     /// Whether two paths name the same existing file.
     static func sameFile(_ a: String, _ b: String) -> Bool {

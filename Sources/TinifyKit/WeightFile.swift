@@ -12,6 +12,12 @@ public enum WeightFile {
     public static func open(_ path: String) throws -> WeightStore {
         let file: MappedFile
         do { file = try MappedFile(path: path) } catch let e as FileError { throw WeightError.file(e) }
+        return try open(file: file)
+    }
+
+    /// Reads an already mapped file (any supported format, told apart by content) into a weight
+    /// store; zero-copy tensors are views of `file`.
+    public static func open(file: MappedFile) throws -> WeightStore {
         let kind: ContainerKind
         do { kind = try ContainerSniffer.sniff(ByteRegion(file: file).buffer) } catch let e as ContainerError { throw WeightError.container(e) }
         switch kind {

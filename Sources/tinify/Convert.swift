@@ -17,6 +17,7 @@ struct Convert: ParsableCommand {
     @Flag(help: "Replace OUT if it exists.") var force = false
 
     func run() throws {
+        stopIdleBLASThreads()
         try reportingErrors(input) {
             if let c = compress, c != "gzip" { throw ValidationError("--compress supports only gzip") }
             let bar = isatty(2) != 0 ? ProgressBar() : nil
@@ -28,6 +29,16 @@ struct Convert: ParsableCommand {
             print("\(output): \(summary.tensors) tensors, \(summary.bytes) bytes\(arch)\(renames)")
         }
     }
+}
+
+/// OpenBLAS (linked for `eval`) starts its worker threads when the program loads, and each spins
+/// on `sched_yield` for about 0.1 s waiting for work: on two cores that is one core `convert`
+/// needs (the source hash runs on the other). `convert` does no BLAS, so the idle pool is shut
+/// down (OpenBLAS starts it again on its next call). Nothing happens when the symbol is absent.
+func stopIdleBLASThreads() {
+    typealias Shutdown = @convention(c) () -> Int32
+    guard let symbol = dlsym(nil, "blas_thread_shutdown_") else { return }  // nil handle: RTLD_DEFAULT
+    _ = unsafeBitCast(symbol, to: Shutdown.self)()
 }
 
 /// A one-line progress bar on stderr, for terminals.
