@@ -8,7 +8,7 @@ struct Tinify: ParsableCommand {
         commandName: "tinify",
         abstract: "Read, verify, convert and run CompressAI checkpoints without Python.",
         version: TinifyVersion.string,
-        subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self])
+        subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self, Update.self, Eval.self])
 
     /// `inspect` in its plain form runs directly (ArgumentParser's parsing costs milliseconds of
     /// start-up); every other command line goes through ArgumentParser.

@@ -1,0 +1,82 @@
+// TinifyKit: `tinify update`: what CompressAI's `update_model` does — build the model, run
+// `update(force=True)` to compute the CDF tables, and write the updated checkpoint.
+import TinifyCore
+import TinifyWeights
+import TinifyArchitectures
+import TinifyRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `update` wrote.
+public struct UpdateSummary {
+    /// The architecture updated.
+    public let report: VerificationReport
+    /// The buffers recomputed, by key.
+    public let updatedKeys: [String]
+    /// The final output path (with the hash suffix when asked for).
+    public let output: String
+}
+
+/// Recomputes a checkpoint's CDF tables.
+public enum ModelUpdate {
+    /// Reads `input`, computes the CDF tables as CompressAI's `update(force=True)` does, and writes
+    /// the model weights with the new tables to `output` (any format). With `hashName`, the first
+    /// 8 hex digits of the output's SHA-256 are appended to its name (`model-1a2b3c4d.pth`).
+    public static func update(input: String, output: String, architecture: String? = nil, force: Bool = false,
+                              hashName: Bool = false) throws -> UpdateSummary {
+        guard OutputFormat(path: output) != nil else { throw ConversionError.unknownOutputFormat(output) }
+        if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
+        if WeightConversion.sameFile(input, output) { throw ConversionError.sameFile(output) }
+        let store = try WeightFile.open(input)
+        let stateDict = StateDict(store)
+        let report: VerificationReport
+        if let name = architecture {
+            guard let id = ArchitectureID(rawValue: name) else { throw ArchitectureError.unknownArchitecture(name) }
+            report = try id.verify(stateDict).report
+        } else {
+            report = try ArchitectureDetector.detect(stateDict)
+        }
+        // CDF buffers may be empty or stale; only the learned tensors must fit.
+        let blocking = report.problems.filter { $0.kind != .inconsistentCDF }
+        guard blocking.isEmpty else { throw ConversionError.doesNotFit(report) }
+        let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: input)
+        let model = try RuntimeModels.make(architecture: report.architecture.rawValue, store: canonical)
+        let buffers = try model.update(scaleTable: nil, force: true)
+        let entries = stateDict.entries.map { e in (key: e.key, tensor: buffers[e.key] ?? e.tensor) }
+        var final = output
+        if hashName {
+            let temp = output + ".tinify-unhashed" + String(getpid())
+            try WeightWriting.write(entries: entries, to: temp + suffix(of: output), report: report,
+                                    sourceContainer: store.container.rawValue, replace: true)
+            let written = temp + suffix(of: output)
+            let file = try MappedFile(path: written)
+            let hash8 = String(SHA256Hasher.hex(of: ByteRegion(file: file).buffer).prefix(8))
+            final = hashedName(output, hash8)
+            if !force, access(final, F_OK) == 0 { unlink(written); throw FileError.outputExists(path: final) }
+            guard rename(written, final) == 0 else {
+                unlink(written)
+                throw FileError.cannotWrite(path: final, reason: String(cString: strerror(errno)))
+            }
+        } else {
+            try WeightWriting.write(entries: entries, to: output, report: report, sourceContainer: store.container.rawValue,
+                                    replace: force)
+        }
+        return UpdateSummary(report: report, updatedKeys: buffers.keys.sorted(), output: final)
+    }
+
+    /// The extension of `path` that names its format (`.pth.tar`, `.pth`, `.h5`, …).
+    static func suffix(of path: String) -> String {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        for ext in [".pth.tar", ".safetensors", ".hdf5", ".pth", ".pt", ".h5"] where base.lowercased().hasSuffix(ext) {
+            return String(base.suffix(ext.count))
+        }
+        return ""
+    }
+
+    /// `dir/model.pth.tar` + `1a2b3c4d` → `dir/model-1a2b3c4d.pth.tar`.
+    public static func hashedName(_ path: String, _ hash8: String) -> String {
+        let ext = suffix(of: path)
+        return String(path.dropLast(ext.count)) + "-" + hash8 + ext
+    }
+}

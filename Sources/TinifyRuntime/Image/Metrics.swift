@@ -1,0 +1,27 @@
+// TinifyRuntime: the rate and distortion figures of CompressAI's evaluation: estimated bits per
+// pixel from the likelihoods, and the PSNR of x̂ clamped to [0, 1] against the input.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rate/distortion measures.
+public enum Metrics {
+    /// Σ −log2(likelihood) over every likelihood tensor, divided by `pixels` (of the original,
+    /// unpadded image).
+    public static func estimatedBPP(_ result: ForwardResult, pixels: Int) -> Double {
+        result.bits / Double(max(pixels, 1))
+    }
+
+    /// −10·log10(mean((x − clamp(x̂, 0, 1))²)) for signals in [0, 1]; +∞ when identical.
+    public static func psnr(_ x: FloatTensor, _ xHat: FloatTensor) -> Double {
+        precondition(x.count == xHat.count, "psnr of mismatched tensors")
+        var sum = 0.0
+        for i in 0..<x.count {
+            let r = Double(Swift.min(Swift.max(xHat[i], 0), 1))
+            let d = Double(x[i]) - r
+            sum += d * d
+        }
+        let mse = sum / Double(max(x.count, 1))
+        return -10 * Glibc.log10(mse)
+    }
+}

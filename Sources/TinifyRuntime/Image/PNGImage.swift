@@ -1,0 +1,91 @@
+// TinifyRuntime: 8-bit PNG input and output through libpng's simplified API
+// (png_image_begin_read_from_file / png_image_finish_read / png_image_write_to_file), which
+// reports errors in a message instead of longjmp-ing through Swift frames.
+import CPNG
+
+/// An 8-bit RGB image as a 1×3×H×W float tensor in [0, 1] (value / 255), as torchvision's
+/// `ToTensor` gives it.
+public enum PNGImage {
+    /// Reads an 8-bit RGB, RGBA (alpha dropped) or grayscale (replicated to RGB) PNG.
+    /// Palette, 16-bit and unreadable files throw `RuntimeError.image`.
+    public static func read(_ path: String) throws -> FloatTensor {
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        guard png_image_begin_read_from_file(&image, path) != 0 else {
+            defer { png_image_free(&image) }
+            throw RuntimeError.image(path: path, reason: "cannot read png: \(message(image))")
+        }
+        let format = image.format
+        if format & png_uint_32(PNG_FORMAT_FLAG_COLORMAP) != 0 {
+            png_image_free(&image)
+            throw RuntimeError.image(path: path, reason: "unsupported png: palette image (expected 8-bit RGB, RGBA or grayscale)")
+        }
+        if format & png_uint_32(PNG_FORMAT_FLAG_LINEAR) != 0 {
+            png_image_free(&image)
+            throw RuntimeError.image(path: path, reason: "unsupported png: 16-bit channels (expected 8-bit RGB, RGBA or grayscale)")
+        }
+        let color = format & png_uint_32(PNG_FORMAT_FLAG_COLOR) != 0
+        let alpha = format & png_uint_32(PNG_FORMAT_FLAG_ALPHA) != 0
+        let channels = (color ? 3 : 1) + (alpha ? 1 : 0)
+        image.format = (color ? png_uint_32(PNG_FORMAT_FLAG_COLOR) : 0) | (alpha ? png_uint_32(PNG_FORMAT_FLAG_ALPHA) : 0)
+        let width = Int(image.width), height = Int(image.height)
+        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16 else {
+            png_image_free(&image)
+            throw RuntimeError.image(path: path, reason: "unsupported png size \(width)×\(height)")
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
+        guard ok != 0 else {
+            defer { png_image_free(&image) }
+            throw RuntimeError.image(path: path, reason: "cannot decode png: \(message(image))")
+        }
+        let plane = width * height
+        return FloatTensor(shape: [1, 3, height, width]) { out in
+            for i in 0..<plane {
+                let px = i * channels
+                if color {
+                    out[i] = Float(pixels[px]) / 255
+                    out[plane + i] = Float(pixels[px + 1]) / 255
+                    out[2 * plane + i] = Float(pixels[px + 2]) / 255
+                } else {
+                    let v = Float(pixels[px]) / 255
+                    out[i] = v; out[plane + i] = v; out[2 * plane + i] = v
+                }
+            }
+        }
+    }
+
+    /// Writes the first image of an N×3×H×W tensor as an 8-bit RGB PNG, clamping to [0, 1] and
+    /// rounding to the nearest level.
+    public static func write(_ x: FloatTensor, to path: String) throws {
+        guard x.shape.count == 4, x.c == 3, x.h > 0, x.w > 0 else {
+            throw RuntimeError.image(path: path, reason: "expected an N×3×H×W tensor, got \(x.shape)")
+        }
+        let width = x.w, height = x.h, plane = width * height
+        var pixels = [UInt8](repeating: 0, count: plane * 3)
+        for i in 0..<plane {
+            for c in 0..<3 {
+                let v = x[c * plane + i]
+                let clamped = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
+                pixels[i * 3 + c] = UInt8((clamped * 255).rounded())
+            }
+        }
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        image.width = png_uint_32(width)
+        image.height = png_uint_32(height)
+        image.format = png_uint_32(PNG_FORMAT_FLAG_COLOR)
+        let ok = pixels.withUnsafeBytes { png_image_write_to_file(&image, path, 0, $0.baseAddress, 0, nil) }
+        defer { png_image_free(&image) }
+        guard ok != 0 else { throw RuntimeError.image(path: path, reason: "cannot write png: \(message(image))") }
+    }
+
+    static func message(_ image: png_image) -> String {
+        var m = image.message
+        let text = withUnsafeBytes(of: &m) { raw -> String in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return text.isEmpty ? "unknown libpng error" : text
+    }
+}

@@ -1,0 +1,44 @@
+// TinifyRuntime: CompressAI's `compute_padding(h, w, min_div)` (compressai.ops): pad to the next
+// multiple of `min_div`, centred (left = (W'−W)//2, top = (H'−H)//2), zeros, and crop back.
+
+/// Centred zero padding to a multiple of the model's downsampling factor, and its inverse.
+public struct Padding: Sendable, Equatable {
+    /// Pixels added on each side.
+    public let left: Int, right: Int, top: Int, bottom: Int
+
+    /// The padding of an `h × w` image to multiples of `multiple`.
+    public init(height h: Int, width w: Int, multiple: Int) {
+        let oh = (h + multiple - 1) / multiple * multiple, ow = (w + multiple - 1) / multiple * multiple
+        left = (ow - w) / 2; right = ow - w - left
+        top = (oh - h) / 2; bottom = oh - h - top
+    }
+
+    /// Whether nothing is added.
+    public var isZero: Bool { left == 0 && right == 0 && top == 0 && bottom == 0 }
+
+    /// `F.pad(x, (left, right, top, bottom), value=0)`.
+    public func pad(_ x: FloatTensor) -> FloatTensor {
+        if isZero { return x }
+        let (h, w) = (x.h, x.w), (oh, ow) = (x.h + top + bottom, x.w + left + right)
+        var out = FloatTensor(shape: [x.n, x.c, oh, ow], repeating: 0)
+        for p in 0..<(x.n * x.c) {
+            for y in 0..<h {
+                for xx in 0..<w { out[(p * oh + y + top) * ow + xx + left] = x[(p * h + y) * w + xx] }
+            }
+        }
+        return out
+    }
+
+    /// Removes the padding (`F.pad` with the negated amounts).
+    public func crop(_ x: FloatTensor) -> FloatTensor {
+        if isZero { return x }
+        let (h, w) = (x.h - top - bottom, x.w - left - right)
+        var out = FloatTensor(shape: [x.n, x.c, h, w], repeating: 0)
+        for p in 0..<(x.n * x.c) {
+            for y in 0..<h {
+                for xx in 0..<w { out[(p * h + y) * w + xx] = x[(p * x.h + y + top) * x.w + xx + left] }
+            }
+        }
+        return out
+    }
+}

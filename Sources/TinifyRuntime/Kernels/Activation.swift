@@ -1,0 +1,76 @@
+// TinifyRuntime: pointwise activations (torch.nn.ReLU, LeakyReLU(0.01), Sigmoid) and the
+// elementwise arithmetic the blocks need, parallel over large tensors.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An activation fused into a kernel's output.
+public enum Activation: Sendable {
+    /// Identity.
+    case none
+    /// `max(x, 0)` (NaN stays NaN, as in torch).
+    case relu
+    /// `x ≥ 0 ? x : 0.01·x` (torch's default negative slope).
+    case leakyRelu
+
+    /// Applies the activation to one value.
+    @inline(__always) public func apply(_ x: Float) -> Float {
+        switch self {
+        case .none: return x
+        case .relu: return x < 0 ? 0 : x
+        case .leakyRelu: return x > 0 ? x : x * 0.01
+        }
+    }
+
+    /// Adds `bias` and applies the activation to `count` values at `p`.
+    @inline(__always) public func apply(_ p: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
+        switch self {
+        case .none: for i in 0..<count { p[i] += bias }
+        case .relu: for i in 0..<count { let v = p[i] + bias; p[i] = v < 0 ? 0 : v }
+        case .leakyRelu: for i in 0..<count { let v = p[i] + bias; p[i] = v > 0 ? v : v * 0.01 }
+        }
+    }
+}
+
+/// Elementwise kernels over whole tensors.
+public enum Elementwise {
+    /// Applies `act` in place.
+    public static func activate(_ x: inout FloatTensor, _ act: Activation) {
+        if case .none = act { return }
+        let n = x.count
+        x.withUnsafeMutableBufferPointer { buf in
+            let p = buf.baseAddress!
+            Parallel.chunks(n) { r in act.apply(p + r.lowerBound, count: r.count, bias: 0) }
+        }
+    }
+
+    /// `a += b` (same shape).
+    public static func addInPlace(_ a: inout FloatTensor, _ b: FloatTensor) {
+        precondition(a.shape == b.shape, "add of mismatched tensors")
+        let n = a.count
+        a.withUnsafeMutableBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let x = pa.baseAddress!, y = pb.baseAddress!
+                Parallel.chunks(n) { r in for i in r { x[i] += y[i] } }
+            }
+        }
+    }
+
+    /// `out = a · sigmoid(b) + c`, the attention block's combination (same shapes).
+    public static func gate(_ a: FloatTensor, _ b: FloatTensor, plus c: FloatTensor) -> FloatTensor {
+        precondition(a.shape == b.shape && a.shape == c.shape, "gate of mismatched tensors")
+        let n = a.count
+        return FloatTensor(shape: a.shape) { out in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeBufferPointer { pc in
+                        let x = pa.baseAddress!, y = pb.baseAddress!, z = pc.baseAddress!
+                        Parallel.chunks(n) { r in
+                            for i in r { out[i] = x[i] * (1 / (1 + Glibc.expf(-y[i]))) + z[i] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+// TinifyRuntime: torch.nn.Conv2d (cross-correlation, zero padding, any kernel/stride/padding).
+// 3×3 stride-1 and 5×5 stride-2 convolutions run through Winograd (Winograd.swift); every other
+// shape through im2col + sgemm (GemmConv.swift), 1×1 stride-1 ones as a bare sgemm.
+
+/// A 2-D convolution with PyTorch semantics; the weight stays in its (out, in, kh, kw) layout.
+public final class Conv2d: @unchecked Sendable {
+    /// Output channels.
+    public let outChannels: Int
+    /// Input channels.
+    public let inChannels: Int
+    /// Kernel height and width.
+    public let kernel: (h: Int, w: Int)
+    /// Stride (both dimensions).
+    public let stride: Int
+    /// Zero padding (both dimensions).
+    public let padding: Int
+    /// The bias, one per output channel.
+    public let bias: [Float]?
+    /// PixelShuffle factor applied to the output (1: none), for CompressAI's `subpel_conv3x3`.
+    public let shuffle: Int
+    /// How the convolution is computed.
+    enum Engine {
+        /// Winograd (3×3 stride 1; 5×5 stride 2 through space-to-depth).
+        case winograd(any WinogradKernel)
+        /// im2col + sgemm.
+        case im2col(GemmConvKernel)
+    }
+    let engine: Engine
+
+    /// A convolution over `weight` (out, in, kh, kw, C order) and `bias`, its output optionally
+    /// pixel-shuffled. 3×3 stride-1 and 5×5 stride-2 convolutions (padding k//2; the latter from
+    /// 8 input channels up) run through Winograd (`tile`); the others through im2col + sgemm.
+    public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
+                tile: WinogradTile = .f2) {
+        precondition(shape.count == 4 && weight.count == shape.reduce(1, *))
+        outChannels = shape[0]; inChannels = shape[1]
+        kernel = (shape[2], shape[3])
+        self.stride = stride; self.padding = padding; self.bias = bias; self.shuffle = shuffle
+        if shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2) {
+            engine = .winograd(Winograd.make(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias, shuffle: shuffle))
+        } else if shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8 {
+            engine = .winograd(Winograd.strided5x5(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias))
+        } else {
+            var dy: [Int] = [], dx: [Int] = []
+            for ky in 0..<shape[2] { for kx in 0..<shape[3] { dy.append(ky - padding); dx.append(kx - padding) } }
+            engine = .im2col(GemmConvKernel(a: weight, m: shape[0], inC: shape[1], dy: dy, dx: dx, step: stride))
+        }
+    }
+
+    /// Binds `<prefix>.weight` and `<prefix>.bias` from `weights`, checking the channel counts.
+    public convenience init(_ weights: WeightReader, _ prefix: String, in inC: Int? = nil, out outC: Int? = nil,
+                            kernel k: Int? = nil, stride: Int = 1, padding: Int? = nil, mask: [Float]? = nil,
+                            shuffle: Int = 1, tile: WinogradTile = .f2) throws {
+        let key = prefix + ".weight"
+        let shape = try weights.shape(key)
+        guard shape.count == 4, inC.map({ $0 == shape[1] }) ?? true, outC.map({ $0 == shape[0] }) ?? true,
+              k.map({ $0 == shape[2] && $0 == shape[3] }) ?? true, shape[2] == shape[3], shape[0] > 0, shape[1] > 0 else {
+            throw RuntimeError.badShape(key: key, shape: shape,
+                                        expected: "[\(outC.map(String.init) ?? "out"), \(inC.map(String.init) ?? "in"), \(k.map(String.init) ?? "k"), \(k.map(String.init) ?? "k")]")
+        }
+        var w = try weights.floats(key)
+        if let mask { for i in w.indices { w[i] *= mask[i % mask.count] } }
+        let b = weights.has(prefix + ".bias") ? try weights.floats(prefix + ".bias", shape: [shape[0]]) : nil
+        self.init(weight: w, shape: shape, bias: b, stride: stride, padding: padding ?? shape[2] / 2, shuffle: shuffle, tile: tile)
+    }
+
+    /// The output height/width for an input of `h × w`.
+    public func outputSize(_ h: Int, _ w: Int) -> (Int, Int) {
+        ((h + 2 * padding - kernel.h) / stride + 1, (w + 2 * padding - kernel.w) / stride + 1)
+    }
+
+    /// Applies the convolution (then `act`, then the pixel shuffle) to an NCHW tensor.
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) -> FloatTensor {
+        precondition(x.c == inChannels, "conv input has \(x.c) channels, expected \(inChannels)")
+        let (oh, ow) = outputSize(x.h, x.w)
+        switch engine {
+        case .winograd(let winograd):
+            if stride == 1 { return winograd(x, act) }
+            // Space-to-depth: channel (py·2+px)·I + i, row r, column c holds x[i, 2r+py, 2c+px]
+            // (zero past the edge).
+            let (h, w, ci) = (x.h, x.w, inChannels)
+            return x.withUnsafeBufferPointer { px in
+                winograd.apply(n: x.n, h: oh, w: ow, act: act) { b, dst in
+                    let src = px.baseAddress! + b * ci * h * w
+                    Parallel.forEach(4) { phase in
+                        let py = phase / 2, pxx = phase % 2
+                        for i in 0..<ci {
+                            let d = dst + (phase * ci + i) * oh * ow, s = src + i * h * w
+                            for r in 0..<oh {
+                                let drow = d + r * ow
+                                guard 2 * r + py < h else { drow.update(repeating: 0, count: ow); continue }
+                                let srow = s + (2 * r + py) * w
+                                var c = 0
+                                while 2 * c + pxx < w && c < ow { drow[c] = srow[2 * c + pxx]; c += 1 }
+                                if c < ow { (drow + c).update(repeating: 0, count: ow - c) }
+                            }
+                        }
+                    }
+                }
+            }
+        case .im2col(let gemm):
+            let inPlane = x.c * x.h * x.w, outPlane = outChannels * oh * ow
+            let plain = FloatTensor(shape: [x.n, outChannels, max(oh, 0), max(ow, 0)]) { out in
+                x.withUnsafeBufferPointer { px in
+                    for b in 0..<x.n {
+                        gemm.run(px.baseAddress! + b * inPlane, h: x.h, w: x.w, gridH: oh, gridW: ow,
+                                 out: out + b * outPlane, bias: bias, act: act)
+                    }
+                }
+            }
+            return shuffle > 1 ? PixelShuffle.apply(plain, shuffle) : plain
+        }
+    }
+}

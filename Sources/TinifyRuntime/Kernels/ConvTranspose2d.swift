@@ -1,0 +1,128 @@
+// TinifyRuntime: torch.nn.ConvTranspose2d (weight (in, out, kh, kw), padding, output_padding) as
+// stride² output phases. Output row oy = a·s + py receives input row a + (py + p − ky)/s for the taps
+// ky ≡ py + p (mod s), so each phase is a small correlation run by GemmConvKernel — no col2im, no
+// scatter-add races; the weights are repacked once, here, per phase.
+
+/// A transposed 2-D convolution with PyTorch semantics.
+public final class ConvTranspose2d: @unchecked Sendable {
+    /// Input channels.
+    public let inChannels: Int
+    /// Output channels.
+    public let outChannels: Int
+    /// Kernel size (square).
+    public let kernel: Int
+    /// Stride, padding and output padding (both dimensions).
+    public let stride: Int, padding: Int, outputPadding: Int
+    /// The bias, one per output channel.
+    public let bias: [Float]?
+    let phases: [(py: Int, px: Int, kernel: GemmConvKernel)]
+    let winograd: (any WinogradKernel)?
+
+    /// A transposed convolution over `weight` (in, out, k, k).
+    public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
+                tile: WinogradTile = .f2) {
+        precondition(shape.count == 4 && shape[2] == shape[3] && weight.count == shape.reduce(1, *))
+        inChannels = shape[0]; outChannels = shape[1]; kernel = shape[2]
+        self.stride = stride; self.padding = padding; self.outputPadding = outputPadding; self.bias = bias
+        let (ci, co, k) = (shape[0], shape[1], shape[2])
+        if k == 5 && stride == 2 && padding == 2 && outputPadding == 1 {
+            winograd = Winograd.transposed5x5(tile, weight: weight, inC: ci, outC: co, bias: bias)
+            phases = []
+            return
+        }
+        winograd = nil
+        var phases: [(Int, Int, GemmConvKernel)] = []
+        func taps(_ phase: Int) -> [(k: Int, d: Int)] {
+            (0..<k).compactMap { kk in
+                let r = phase + padding - kk
+                let m = ((r % stride) + stride) % stride
+                return m == 0 ? (kk, Int((Double(r) / Double(stride)).rounded(.down))) : nil
+            }
+        }
+        for py in 0..<stride {
+            for px in 0..<stride {
+                let ty = taps(py), tx = taps(px)
+                var dy: [Int] = [], dx: [Int] = []
+                for a in ty { for b in tx { dy.append(a.d); dx.append(b.d) } }
+                let t = dy.count
+                var a = [Float](repeating: 0, count: co * ci * t)
+                for o in 0..<co {
+                    for i in 0..<ci {
+                        var tt = 0
+                        for yy in ty {
+                            for xx in tx {
+                                a[o * ci * t + i * t + tt] = weight[((i * co + o) * k + yy.k) * k + xx.k]
+                                tt += 1
+                            }
+                        }
+                    }
+                }
+                phases.append((py, px, GemmConvKernel(a: a, m: co, inC: ci, dy: dy, dx: dx, step: 1)))
+            }
+        }
+        self.phases = phases.map { (py: $0.0, px: $0.1, kernel: $0.2) }
+    }
+
+    /// Binds `<prefix>.weight` and `<prefix>.bias` (CompressAI's `deconv`: padding k//2, output padding s−1).
+    public convenience init(_ weights: WeightReader, _ prefix: String, in inC: Int? = nil, out outC: Int? = nil,
+                            kernel k: Int = 5, stride: Int = 2, tile: WinogradTile = .f2) throws {
+        let key = prefix + ".weight"
+        let shape = try weights.shape(key)
+        guard shape.count == 4, inC.map({ $0 == shape[0] }) ?? true, outC.map({ $0 == shape[1] }) ?? true,
+              shape[2] == k, shape[3] == k, shape[0] > 0, shape[1] > 0 else {
+            throw RuntimeError.badShape(key: key, shape: shape, expected: "[\(inC.map(String.init) ?? "in"), \(outC.map(String.init) ?? "out"), \(k), \(k)]")
+        }
+        let w = try weights.floats(key)
+        let b = weights.has(prefix + ".bias") ? try weights.floats(prefix + ".bias", shape: [shape[1]]) : nil
+        self.init(weight: w, shape: shape, bias: b, stride: stride, padding: k / 2, outputPadding: stride - 1, tile: tile)
+    }
+
+    /// The output height/width for an input of `h × w`.
+    public func outputSize(_ h: Int, _ w: Int) -> (Int, Int) {
+        ((h - 1) * stride - 2 * padding + kernel + outputPadding, (w - 1) * stride - 2 * padding + kernel + outputPadding)
+    }
+
+    /// Applies the transposed convolution (then `act`) to an NCHW tensor.
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) -> FloatTensor {
+        precondition(x.c == inChannels, "deconv input has \(x.c) channels, expected \(inChannels)")
+        if let winograd { return winograd(x, act) }
+        let (oh, ow) = outputSize(x.h, x.w)
+        let s = stride, co = outChannels
+        // Work items: (phase, rows) tiles over all phases at once.
+        var items: [(phase: Int, r0: Int, r1: Int, gh: Int, gw: Int)] = []
+        for (pi, ph) in phases.enumerated() {
+            let gh = oh > ph.py ? (oh - ph.py + s - 1) / s : 0
+            let gw = ow > ph.px ? (ow - ph.px + s - 1) / s : 0
+            if gh == 0 || gw == 0 { continue }
+            let rows = ph.kernel.rowsPerTile(gridH: gh, gridW: gw, budget: 3 << 20 / 2)
+            var r = 0
+            while r < gh { items.append((pi, r, min(gh, r + rows), gh, gw)); r += rows }
+        }
+        let inPlane = x.c * x.h * x.w, outPlane = co * oh * ow
+        let bias = self.bias
+        return FloatTensor(shape: [x.n, co, oh, ow]) { out in
+            x.withUnsafeBufferPointer { px in
+                for b in 0..<x.n {
+                    let src = px.baseAddress! + b * inPlane, dst = out + b * outPlane
+                    Parallel.forEach(items.count) { i in
+                        let it = items[i]
+                        let ph = phases[it.phase]
+                        ph.kernel.computeTile(src, h: x.h, w: x.w, gridW: it.gw, r0: it.r0, r1: it.r1) { c in
+                            let n = (it.r1 - it.r0) * it.gw
+                            for o in 0..<co {
+                                let bo = bias?[o] ?? 0
+                                let crow = c + o * n
+                                let plane = dst + o * oh * ow
+                                for a in it.r0..<it.r1 {
+                                    let orow = plane + (a * s + ph.py) * ow + ph.px
+                                    let cr = crow + (a - it.r0) * it.gw
+                                    for j in 0..<it.gw { orow[j * s] = act.apply(cr[j] + bo) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

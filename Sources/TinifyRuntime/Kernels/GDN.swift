@@ -1,0 +1,99 @@
+// TinifyRuntime: GDN / IGDN, Ballé, Laparra, Simoncelli, "Density Modeling of Images Using a
+// Generalized Normalization Transformation" (ICLR 2016); mirrors compressai.layers.GDN.
+//
+// norm_i = β_i + Σ_j γ[i, j]·x_j² (a 1×1 convolution whose weight is γ, first index = output
+// channel); GDN gives x·rsqrt(norm), IGDN x·sqrt(norm). The stored β and γ are reparametrised:
+// the effective values are max(stored, bound)² − pedestal, with bound and pedestal read from the
+// checkpoint's `*_reparam.lower_bound.bound` and `*_reparam.pedestal` buffers.
+import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A GDN or inverse-GDN layer.
+public final class GDN: @unchecked Sendable {
+    /// Channels.
+    public let channels: Int
+    /// Whether this is the inverse (IGDN).
+    public let inverse: Bool
+    /// Effective β (C).
+    public let beta: [Float]
+    /// Effective γ (C × C, row = output channel).
+    public let gamma: [Float]
+
+    /// A layer over effective parameters.
+    public init(beta: [Float], gamma: [Float], inverse: Bool) {
+        precondition(gamma.count == beta.count * beta.count)
+        channels = beta.count; self.beta = beta; self.gamma = gamma; self.inverse = inverse
+    }
+
+    /// Binds `<prefix>.beta`, `<prefix>.gamma` and their reparametrisation buffers.
+    public convenience init(_ weights: WeightReader, _ prefix: String, channels c: Int, inverse: Bool) throws {
+        let beta = try weights.floats(prefix + ".beta", shape: [c])
+        let gamma = try weights.floats(prefix + ".gamma", shape: [c, c])
+        // Defaults are CompressAI's (used only when a checkpoint lacks the buffers).
+        let pedestal: Float = Float(pow(2.0, -36.0))
+        let bPed = try weights.scalar(prefix + ".beta_reparam.pedestal", default: pedestal)
+        let bBound = try weights.scalar(prefix + ".beta_reparam.lower_bound.bound", default: Float((1e-6 + pow(2.0, -36.0)).squareRoot()))
+        let gPed = try weights.scalar(prefix + ".gamma_reparam.pedestal", default: pedestal)
+        let gBound = try weights.scalar(prefix + ".gamma_reparam.lower_bound.bound", default: Float(pow(2.0, -18.0)))
+        func eff(_ v: Float, _ bound: Float, _ ped: Float) -> Float { let m = Swift.max(v, bound); return m * m - ped }
+        self.init(beta: beta.map { eff($0, bBound, bPed) }, gamma: gamma.map { eff($0, gBound, gPed) }, inverse: inverse)
+    }
+
+    /// `out = x · rsqrt(norm + β)` (or `· sqrt` for IGDN), eight lanes at a time.
+    @inline(__always) static func combine(_ x: UnsafePointer<Float>, _ norm: UnsafePointer<Float>, beta: Float, inverse: Bool,
+                                          into out: UnsafeMutablePointer<Float>, count n: Int) {
+        var j = 0
+        let b8 = SIMD8<Float>(repeating: beta)
+        while j + 8 <= n {
+            let xv = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+            let nv = (UnsafeRawPointer(norm + j).loadUnaligned(as: SIMD8<Float>.self) + b8).squareRoot()
+            UnsafeMutableRawPointer(out + j).storeBytes(of: inverse ? xv * nv : xv * (1 / nv), as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < n {
+            let nv = (norm[j] + beta).squareRoot()
+            out[j] = inverse ? x[j] * nv : x[j] * (1 / nv)
+            j += 1
+        }
+    }
+
+    /// Applies the layer to an NCHW tensor.
+    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+        precondition(x.c == channels, "gdn input has \(x.c) channels, expected \(channels)")
+        let c = channels, plane = x.h * x.w
+        let target = max(256, min(plane, (1 << 20) / max(1, c * 4)))
+        let tiles = max((plane + target - 1) / target, min(Parallel.workers * 2, max(1, plane / 256)))
+        let step = (plane + tiles - 1) / tiles
+        let inverse = self.inverse
+        _ = Parallel.configureBLAS
+        return FloatTensor(shape: x.shape) { out in
+            x.withUnsafeBufferPointer { px in
+                gamma.withUnsafeBufferPointer { pg in
+                    beta.withUnsafeBufferPointer { pb in
+                        for b in 0..<x.n {
+                            let src = px.baseAddress! + b * c * plane, dst = out + b * c * plane
+                            Parallel.forEach(tiles, scratch: 2 * c * step) { t, scratch in
+                                let lo = t * step, hi = Swift.min(plane, lo + step)
+                                if lo >= hi { return }
+                                let n = hi - lo
+                                let sq = scratch, norm = scratch + c * n
+                                for ch in 0..<c {
+                                    let s = src + ch * plane + lo, d = sq + ch * n
+                                    for j in 0..<n { d[j] = s[j] * s[j] }
+                                }
+                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(n), Int32(c),
+                                            1, pg.baseAddress, Int32(c), sq, Int32(n), 0, norm, Int32(n))
+                                for ch in 0..<c {
+                                    GDN.combine(src + ch * plane + lo, norm + ch * n, beta: pb[ch], inverse: inverse,
+                                                into: dst + ch * plane + lo, count: n)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+// TinifyRuntime: work splitting over the machine's cores (DispatchQueue.concurrentPerform) and the
+// OpenBLAS thread policy: each worker calls a single-threaded sgemm on its own tile.
+import Dispatch
+
+/// Parallel loops for the kernels.
+public enum Parallel {
+    /// The number of workers (the active processor count).
+    public static let workers: Int = Environment.processorCount
+
+    /// Sets OpenBLAS up (fast kernels, one thread per call: the kernels parallelise across tiles).
+    public static var configureBLAS: Void { BLASSetup.configure }
+
+    /// Calls `body(i)` for every `i` in `0..<n`, concurrently when `n > 1`.
+    @inline(__always) public static func forEach(_ n: Int, _ body: (Int) -> Void) {
+        if n <= 0 { return }
+        if n == 1 || workers == 1 {
+            for i in 0..<n { body(i) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: n, execute: body)
+        }
+    }
+
+    /// Calls `body(i, scratch)` for every `i` in `0..<count`, from at most `workers` threads that
+    /// each allocate `scratch` floats once and take the next index as they finish (so large
+    /// temporary buffers are reused rather than freshly mapped per item).
+    public static func forEach(_ count: Int, scratch: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+        if count <= 0 { return }
+        let threads = min(workers, count)
+        let lock = Lock()
+        var next = 0
+        func take() -> Int? {
+            lock.withLock {
+                if next >= count { return nil }
+                next += 1
+                return next - 1
+            }
+        }
+        forEach(threads) { _ in
+            withScratch(scratch) { buffer in
+                while let i = take() { body(i, buffer) }
+            }
+        }
+    }
+
+    /// Calls `body(range)` over `0..<count` split into about `workers × 2` chunks of at least `grain`.
+    public static func chunks(_ count: Int, grain: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+        if count <= 0 { return }
+        let pieces = max(1, min(workers * 2, count / max(grain, 1)))
+        if pieces == 1 { body(0..<count); return }
+        let step = (count + pieces - 1) / pieces
+        forEach(pieces) { i in
+            let lo = i * step, hi = min(count, lo + step)
+            if lo < hi { body(lo..<hi) }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+// TinifyRuntime: the residual blocks of Cheng, Sun, Takeuchi, Katto, "Learned Image Compression
+// with Discretized Gaussian Mixture Likelihoods and Attention Modules" (CVPR 2020); mirror
+// compressai.layers ResidualBlock, ResidualBlockWithStride, ResidualBlockUpsample, AttentionBlock.
+
+/// `ResidualBlock(i, o)`: conv1 3×3 → LReLU → conv2 3×3 → LReLU, plus identity (or a 1×1 `skip`).
+public final class ResidualBlock: @unchecked Sendable {
+    let conv1: Conv2d, conv2: Conv2d, skip: Conv2d?
+
+    /// Binds `<prefix>.conv1`, `.conv2` and, when present, `.skip`.
+    public init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, tile: WinogradTile = .f2) throws {
+        conv1 = try Conv2d(w, prefix + ".conv1", in: i, out: o, kernel: 3, stride: 1, padding: 1, tile: tile)
+        conv2 = try Conv2d(w, prefix + ".conv2", in: o, out: o, kernel: 3, stride: 1, padding: 1, tile: tile)
+        skip = (i != o || w.has(prefix + ".skip.weight")) ? try Conv2d(w, prefix + ".skip", in: i, out: o, kernel: 1, stride: 1, padding: 0) : nil
+    }
+
+    /// Applies the block.
+    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+        var out = conv2(conv1(x, .leakyRelu), .leakyRelu)
+        Elementwise.addInPlace(&out, skip.map { $0(x) } ?? x)
+        return out
+    }
+}
+
+/// `ResidualBlockWithStride(i, o, 2)`: conv1 3×3 s2 → LReLU → conv2 3×3 → GDN, plus `skip` (1×1 s2).
+public final class ResidualBlockWithStride: @unchecked Sendable {
+    let conv1: Conv2d, conv2: Conv2d, gdn: GDN, skip: Conv2d?
+
+    /// Binds `<prefix>.conv1`, `.conv2`, `.gdn` and `.skip`.
+    public init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, stride: Int = 2) throws {
+        conv1 = try Conv2d(w, prefix + ".conv1", in: i, out: o, kernel: 3, stride: stride, padding: 1)
+        conv2 = try Conv2d(w, prefix + ".conv2", in: o, out: o, kernel: 3, stride: 1, padding: 1)
+        gdn = try GDN(w, prefix + ".gdn", channels: o, inverse: false)
+        skip = (stride != 1 || i != o) ? try Conv2d(w, prefix + ".skip", in: i, out: o, kernel: 1, stride: stride, padding: 0) : nil
+    }
+
+    /// Applies the block.
+    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+        var out = gdn(conv2(conv1(x, .leakyRelu)))
+        Elementwise.addInPlace(&out, skip.map { $0(x) } ?? x)
+        return out
+    }
+}
+
+/// `ResidualBlockUpsample(i, o, 2)`: subpel → LReLU → conv 3×3 → IGDN, plus `upsample` (subpel).
+public final class ResidualBlockUpsample: @unchecked Sendable {
+    let subpel: SubpelConv, conv: Conv2d, igdn: GDN, upsample: SubpelConv
+
+    /// Binds `<prefix>.subpel_conv`, `.conv`, `.igdn` and `.upsample`.
+    public init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, r: Int = 2, tile: WinogradTile = .f2) throws {
+        subpel = try SubpelConv(w, prefix + ".subpel_conv", in: i, out: o, r: r, tile: tile)
+        conv = try Conv2d(w, prefix + ".conv", in: o, out: o, kernel: 3, stride: 1, padding: 1, tile: tile)
+        igdn = try GDN(w, prefix + ".igdn", channels: o, inverse: true)
+        upsample = try SubpelConv(w, prefix + ".upsample", in: i, out: o, r: r, tile: tile)
+    }
+
+    /// Applies the block.
+    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+        var out = igdn(conv(subpel(x, .leakyRelu)))
+        Elementwise.addInPlace(&out, upsample(x))
+        return out
+    }
+}
+
+/// `AttentionBlock(N)`: out = conv_a(x) · sigmoid(conv_b(x)) + x, with residual units
+/// conv1×1(N→N/2) → ReLU → conv3×3 → ReLU → conv1×1(N/2→N), + x, ReLU.
+public final class AttentionBlock: @unchecked Sendable {
+    typealias Unit = (Conv2d, Conv2d, Conv2d)
+    let a: [Unit], b: [Unit], bOut: Conv2d
+
+    /// Binds `<prefix>.conv_a.{0,1,2}.conv.{0,2,4}`, `<prefix>.conv_b.{0,1,2}.conv.{0,2,4}` and `conv_b.3`.
+    public init(_ w: WeightReader, _ prefix: String, channels n: Int, tile: WinogradTile = .f2) throws {
+        func unit(_ p: String) throws -> Unit {
+            (try Conv2d(w, p + ".conv.0", in: n, out: n / 2, kernel: 1, stride: 1, padding: 0),
+             try Conv2d(w, p + ".conv.2", in: n / 2, out: n / 2, kernel: 3, stride: 1, padding: 1, tile: tile),
+             try Conv2d(w, p + ".conv.4", in: n / 2, out: n, kernel: 1, stride: 1, padding: 0))
+        }
+        a = try (0..<3).map { try unit("\(prefix).conv_a.\($0)") }
+        b = try (0..<3).map { try unit("\(prefix).conv_b.\($0)") }
+        bOut = try Conv2d(w, prefix + ".conv_b.3", in: n, out: n, kernel: 1, stride: 1, padding: 0)
+    }
+
+    static func run(_ u: Unit, _ x: FloatTensor) -> FloatTensor {
+        var out = u.2(u.1(u.0(x, .relu), .relu))
+        Elementwise.addInPlace(&out, x)
+        Elementwise.activate(&out, .relu)
+        return out
+    }
+
+    /// Applies the block.
+    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+        let ya = a.reduce(x) { AttentionBlock.run($1, $0) }
+        let yb = bOut(b.reduce(x) { AttentionBlock.run($1, $0) })
+        return Elementwise.gate(ya, yb, plus: x)
+    }
+}
+
+/// CompressAI's `MaskedConv2d` with mask type 'A' (PixelCNN): the taps at and after the centre of
+/// the kernel are zeroed here, whatever the saved weight holds.
+public enum MaskedConv {
+    /// The 'A' mask of a k×k kernel, as a k·k array (1 = kept).
+    public static func maskA(_ k: Int) -> [Float] {
+        (0..<(k * k)).map { i in
+            let (r, c) = (i / k, i % k)
+            return (r < k / 2 || (r == k / 2 && c < k / 2)) ? 1 : 0
+        }
+    }
+
+    /// Binds `<prefix>.weight/bias` as a convolution with the 'A' mask applied.
+    public static func make(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, kernel k: Int = 5) throws -> Conv2d {
+        try Conv2d(w, prefix, in: i, out: o, kernel: k, stride: 1, padding: k / 2, mask: maskA(k))
+    }
+}

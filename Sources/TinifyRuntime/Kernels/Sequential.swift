@@ -1,0 +1,31 @@
+// TinifyRuntime: torch.nn.Sequential for the runtime layers, and CompressAI's `conv`/`deconv`
+// helpers (k5 s2, padding k//2, output padding s−1).
+
+/// Layers applied in order.
+public struct Sequential: @unchecked Sendable {
+    /// The layers.
+    public var layers: [(FloatTensor) -> FloatTensor]
+
+    /// An empty sequence.
+    public init() { layers = [] }
+
+    /// Appends a layer.
+    public mutating func append(_ layer: @escaping (FloatTensor) -> FloatTensor) { layers.append(layer) }
+
+    /// Applies every layer in order.
+    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+        var cur = x
+        for layer in layers { cur = layer(cur) }
+        return cur
+    }
+}
+
+/// Shape reading helpers shared by the models.
+enum ModelShapes {
+    /// Dimension `dim` of the tensor at `key`.
+    static func dim(_ w: WeightReader, _ key: String, _ dim: Int) throws -> Int {
+        let s = try w.shape(key)
+        guard s.count > dim, s[dim] > 0 else { throw RuntimeError.badShape(key: key, shape: s, expected: "at least \(dim + 1) non-empty dimensions") }
+        return s[dim]
+    }
+}

@@ -1,0 +1,306 @@
+// TinifyRuntime: 3×3 stride-1 convolutions by Winograd's minimal filtering F(2×2, 3×3) (Lavin &
+// Gray, "Fast Algorithms for Convolutional Neural Networks", CVPR 2016): 16 multiplies per 2×2
+// outputs instead of 36, as 16 GEMMs (one per transform position) over tiles of the image.
+//
+//   V = Bᵀ d B (4×4 input tile), U = G g Gᵀ (per filter, once at build), M = Σ_i U·V, Y = Aᵀ M A
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+//   Aᵀ = [1 1 1 0; 0 1 −1 −1].
+//
+// CompressAI's 5×5 stride-2 convolutions and transposed convolutions reduce to this kernel:
+// a k5 s2 convolution is a 3×3 convolution of the space-to-depth input (4·in channels, taps that
+// fall outside the 5×5 kernel are zero), and a k5 s2 transposed convolution (padding 2, output
+// padding 1) is a 3×3 convolution to 4·out channels followed by PixelShuffle(2) (see the
+// initialisers below).
+import CBLAS
+
+/// Which Winograd tile a 3×3 convolution uses.
+public enum WinogradTile: Sendable {
+    /// F(2×2, 3×3): 16 multiplies per four outputs, rounding error close to a direct sum.
+    case f2
+    /// F(4×4, 3×3): 36 multiplies per sixteen outputs, about six times F(2×2)'s rounding error.
+    case f4
+}
+
+/// A Winograd 3×3 stride-1 padding-1 convolution (possibly pixel-shuffled).
+protocol WinogradKernel: AnyObject, Sendable {
+    /// Output channels of the 3×3 convolution (before any pixel shuffle).
+    var outC: Int { get }
+    /// Input channels.
+    var inC: Int { get }
+    /// PixelShuffle factor applied to the output (1 or 2).
+    var shuffle: Int { get }
+    /// Runs on one image `x` (inC × h × w, contiguous), writing the (shuffled) output to `out`.
+    func run(_ x: UnsafePointer<Float>, h: Int, w: Int, out: UnsafeMutablePointer<Float>, act: Activation)
+}
+
+extension WinogradKernel {
+    /// Applies the convolution to an NCHW tensor (3×3, stride 1, padding 1 on `x`).
+    func callAsFunction(_ x: FloatTensor, _ act: Activation) -> FloatTensor {
+        precondition(x.c == inC, "winograd input has \(x.c) channels, expected \(inC)")
+        let (h, w, s) = (x.h, x.w, shuffle)
+        _ = Parallel.configureBLAS
+        return x.withUnsafeBufferPointer { px in
+            FloatTensor(shape: [x.n, outC / (s * s), h * s, w * s]) { out in
+                for b in 0..<x.n {
+                    run(px.baseAddress! + b * inC * h * w, h: h, w: w, out: out + b * outC * h * w, act: act)
+                }
+            }
+        }
+    }
+
+    /// Applies the convolution, over an h × w grid, to input that `fill(batch, buffer)` writes
+    /// (inC × h × w, every element) for each batch item.
+    func apply(n: Int, h: Int, w: Int, act: Activation, fill: (Int, UnsafeMutablePointer<Float>) -> Void) -> FloatTensor {
+        let s = shuffle
+        _ = Parallel.configureBLAS
+        return withScratch(inC * h * w) { input in
+            FloatTensor(shape: [n, outC / (s * s), h * s, w * s]) { out in
+                for b in 0..<n {
+                    fill(b, input)
+                    run(input, h: h, w: w, out: out + b * outC * h * w, act: act)
+                }
+            }
+        }
+    }
+}
+
+/// Builds Winograd kernels, and rewrites CompressAI's 5×5 stride-2 (transposed) convolutions as
+/// 3×3 ones.
+enum Winograd {
+    /// A kernel for `weight` (outC, inC, 3, 3).
+    static func make(_ tile: WinogradTile, weight: [Float], outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) -> any WinogradKernel {
+        switch tile {
+        case .f2: return Winograd3x3(weight: weight, outC: outC, inC: inC, bias: bias, shuffle: shuffle)
+        case .f4: return WinogradF4(weight: weight, outC: outC, inC: inC, bias: bias, shuffle: shuffle)
+        }
+    }
+
+    /// A k5, stride-2, padding-2 convolution (weight (O, I, 5, 5)) as a 3×3 convolution of the
+    /// space-to-depth input: channel (py·2+px)·I + i holds x[i, 2r+py, 2c+px], and its tap
+    /// (ky', kx') is w[o, i, 2ky'+py, 2kx'+px] (zero past the kernel).
+    static func strided5x5(_ tile: WinogradTile, weight: [Float], outC: Int, inC: Int, bias: [Float]?) -> any WinogradKernel {
+        let c2 = 4 * inC
+        var w = [Float](repeating: 0, count: outC * c2 * 9)
+        for o in 0..<outC {
+            for py in 0..<2 { for px in 0..<2 { for i in 0..<inC {
+                let cp = (py * 2 + px) * inC + i
+                for ky in 0..<3 { for kx in 0..<3 {
+                    let sy = 2 * ky + py, sx = 2 * kx + px
+                    if sy < 5 && sx < 5 { w[((o * c2 + cp) * 3 + ky) * 3 + kx] = weight[((o * inC + i) * 5 + sy) * 5 + sx] }
+                } }
+            } } }
+        }
+        return make(tile, weight: w, outC: outC, inC: c2, bias: bias)
+    }
+
+    /// A k5, stride-2, padding-2, output-padding-1 transposed convolution (weight (I, O, 5, 5))
+    /// as a 3×3 convolution to 4·O channels (channel o·4 + py·2 + px is output phase (py, px);
+    /// its tap k' uses kernel row py + 4 − 2k') followed by PixelShuffle(2).
+    static func transposed5x5(_ tile: WinogradTile, weight: [Float], inC: Int, outC: Int, bias: [Float]?) -> any WinogradKernel {
+        let o4 = 4 * outC
+        var w = [Float](repeating: 0, count: o4 * inC * 9)
+        for o in 0..<outC {
+            for py in 0..<2 { for px in 0..<2 {
+                let co = o * 4 + py * 2 + px
+                for i in 0..<inC {
+                    for ky in 0..<3 { for kx in 0..<3 {
+                        let sy = py + 4 - 2 * ky, sx = px + 4 - 2 * kx
+                        if sy >= 0 && sy < 5 && sx >= 0 && sx < 5 {
+                            w[((co * inC + i) * 3 + ky) * 3 + kx] = weight[((i * outC + o) * 5 + sy) * 5 + sx]
+                        }
+                    } }
+                }
+            } }
+        }
+        let b4 = bias.map { b in (0..<o4).map { b[$0 / 4] } }
+        return make(tile, weight: w, outC: o4, inC: inC, bias: b4, shuffle: 2)
+    }
+}
+
+/// A 3×3, stride-1, padding-1 convolution run with Winograd F(2×2, 3×3); the output may be
+/// pixel-shuffled by `shuffle` (1 = none, 2 = PixelShuffle(2)).
+final class Winograd3x3: WinogradKernel, @unchecked Sendable {
+    /// Output channels of the 3×3 convolution (before any pixel shuffle).
+    let outC: Int
+    /// Input channels.
+    let inC: Int
+    /// Transformed filters: 16 matrices of outC × inC.
+    let u: [Float]
+    /// Bias per convolution output channel.
+    let bias: [Float]?
+    /// PixelShuffle factor applied to the output (1 or 2).
+    let shuffle: Int
+
+    /// A kernel for `weight` (outC, inC, 3, 3) in PyTorch layout.
+    init(weight: [Float], outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) {
+        precondition(weight.count == outC * inC * 9)
+        self.outC = outC; self.inC = inC; self.bias = bias; self.shuffle = shuffle
+        var u = [Float](repeating: 0, count: 16 * outC * inC)
+        let plane = outC * inC
+        weight.withUnsafeBufferPointer { pw in
+            u.withUnsafeMutableBufferPointer { pu in
+              Parallel.chunks(plane, grain: 8192) { range in
+                for oi in range {
+                    let g = pw.baseAddress! + oi * 9
+                    // t = G·g (4×3) then U = t·Gᵀ (4×4), in double, rounded once.
+                    var t = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+                    withUnsafeMutableBytes(of: &t) { raw in
+                        let tp = raw.bindMemory(to: Double.self).baseAddress!
+                        for c in 0..<3 {
+                            let a = Double(g[c]), b = Double(g[3 + c]), d = Double(g[6 + c])
+                            tp[c] = a; tp[3 + c] = 0.5 * (a + b + d); tp[6 + c] = 0.5 * (a - b + d); tp[9 + c] = d
+                        }
+                        for r in 0..<4 {
+                            let a = tp[r * 3], b = tp[r * 3 + 1], d = tp[r * 3 + 2]
+                            pu[(r * 4) * plane + oi] = Float(a)
+                            pu[(r * 4 + 1) * plane + oi] = Float(0.5 * (a + b + d))
+                            pu[(r * 4 + 2) * plane + oi] = Float(0.5 * (a - b + d))
+                            pu[(r * 4 + 3) * plane + oi] = Float(d)
+                        }
+                    }
+                }
+              }
+            }
+        }
+        self.u = u
+    }
+
+    /// Runs on one image `x` (inC × h × w, contiguous), zero padding implied. Writes the
+    /// (shuffled) output, h × w per conv channel, to `out`.
+    func run(_ x: UnsafePointer<Float>, h: Int, w: Int, out: UnsafeMutablePointer<Float>, act: Activation) {
+        let (th, tw) = Winograd3x3.tiles(h, w)
+        let wp = 2 * tw + 2
+        // Chunks of whole tile rows of about 384 tiles (each GEMM packs its U_ξ once per chunk, so
+        // wide chunks amortise the packing), at least two chunks per worker when the image allows.
+        var rows = max(1, (384 + tw - 1) / tw)
+        let minChunks = Parallel.workers * 2
+        if th >= minChunks { rows = min(rows, (th + minChunks - 1) / minChunks) }
+        rows = min(rows, th)
+        let chunks = (th + rows - 1) / rows
+        let (ic, oc) = (inC, outC)
+        u.withUnsafeBufferPointer { pu in
+            let uBase = pu.baseAddress!
+            Parallel.forEach(chunks, scratch: 16 * (ic + oc) * rows * tw + 4 * wp + 4 * tw + w) { ci, scratch in
+                let a0 = ci * rows, a1 = min(th, a0 + rows)
+                let tc = (a1 - a0) * tw
+                let v = scratch
+                let m = scratch + 16 * ic * tc
+                let rowbuf = m + 16 * oc * tc
+                let zeros = rowbuf + 4 * wp + 4 * tw
+                zeros.update(repeating: 0, count: w)
+                // Input transform: V[ξ][i][t], rows of Bᵀ·d first (contiguous), then columns.
+                // Padded column c is input column c − 1; tile row a reads input rows 2a−1 … 2a+2.
+                let t0 = rowbuf, t1 = rowbuf + wp, t2 = rowbuf + 2 * wp, t3 = rowbuf + 3 * wp
+                for k in 0..<4 {
+                    let t = rowbuf + k * wp
+                    t[0] = 0
+                    if w + 1 < wp { (t + w + 1).update(repeating: 0, count: wp - w - 1) }
+                }
+                for i in 0..<ic {
+                    let plane = x + i * h * w
+                    @inline(__always) func row(_ y: Int) -> UnsafePointer<Float> { y >= 0 && y < h ? plane + y * w : UnsafePointer(zeros) }
+                    for a in a0..<a1 {
+                        let r0 = row(2 * a - 1), r1 = row(2 * a), r2 = row(2 * a + 1), r3 = row(2 * a + 2)
+                        let u0 = t0 + 1, u1 = t1 + 1, u2 = t2 + 1, u3 = t3 + 1
+                        for c in 0..<w {
+                            u0[c] = r0[c] - r2[c]; u1[c] = r1[c] + r2[c]
+                            u2[c] = r2[c] - r1[c]; u3[c] = r1[c] - r3[c]
+                        }
+                        let tBase = (a - a0) * tw
+                        for row in 0..<4 {
+                            let tr = rowbuf + row * wp
+                            let d0 = v + ((row * 4 + 0) * ic + i) * tc + tBase
+                            let d1 = v + ((row * 4 + 1) * ic + i) * tc + tBase
+                            let d2 = v + ((row * 4 + 2) * ic + i) * tc + tBase
+                            let d3 = v + ((row * 4 + 3) * ic + i) * tc + tBase
+                            var b = 0
+                            // Eight tiles at a time: columns 2b…2b+15 and 2b+2…2b+17 (wp ≥ 2·tw + 2).
+                            while b + 8 <= tw && 2 * b + 18 <= wp {
+                                let lo = UnsafeRawPointer(tr + 2 * b).loadUnaligned(as: SIMD16<Float>.self)
+                                let hi = UnsafeRawPointer(tr + 2 * b + 2).loadUnaligned(as: SIMD16<Float>.self)
+                                let x0 = lo.evenHalf, x1 = lo.oddHalf, x2 = hi.evenHalf, x3 = hi.oddHalf
+                                UnsafeMutableRawPointer(d0 + b).storeBytes(of: x0 - x2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(d1 + b).storeBytes(of: x1 + x2, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(d2 + b).storeBytes(of: x2 - x1, as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(d3 + b).storeBytes(of: x1 - x3, as: SIMD8<Float>.self)
+                                b += 8
+                            }
+                            while b < tw {
+                                let c = 2 * b
+                                let x0 = tr[c], x1 = tr[c + 1], x2 = tr[c + 2], x3 = tr[c + 3]
+                                d0[b] = x0 - x2; d1[b] = x1 + x2; d2[b] = x2 - x1; d3[b] = x1 - x3
+                                b += 1
+                            }
+                        }
+                    }
+                }
+                // 16 GEMMs: M_ξ (oc × tc) = U_ξ (oc × ic) · V_ξ (ic × tc).
+                for xi in 0..<16 {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(oc), Int32(tc), Int32(ic),
+                                1, uBase + xi * oc * ic, Int32(ic), v + xi * ic * tc, Int32(tc), 0, m + xi * oc * tc, Int32(tc))
+                }
+                // Output transform: Y = Aᵀ M A into two staging rows, then bias, activation and
+                // the (possibly pixel-shuffled) store.
+                let s = shuffle
+                let ow = w * s, oh = h * s
+                let y0buf = rowbuf, y1buf = rowbuf + 2 * tw
+                let stride = oc * tc
+                for o in 0..<oc {
+                    let bo = bias?[o] ?? 0
+                    let plane: UnsafeMutablePointer<Float>
+                    let py: Int, px: Int
+                    if s == 1 { plane = out + o * h * w; py = 0; px = 0 } else { plane = out + (o / 4) * oh * ow; py = (o / 2) % 2; px = o % 2 }
+                    for a in a0..<a1 {
+                        let mb = m + o * tc + (a - a0) * tw
+                        let m0 = mb, m1 = mb + stride, m2 = mb + 2 * stride, m3 = mb + 3 * stride
+                        let m4 = mb + 4 * stride, m5 = mb + 5 * stride, m6 = mb + 6 * stride, m7 = mb + 7 * stride
+                        let m8 = mb + 8 * stride, m9 = mb + 9 * stride, m10 = mb + 10 * stride, m11 = mb + 11 * stride
+                        let m12 = mb + 12 * stride, m13 = mb + 13 * stride, m14 = mb + 14 * stride, m15 = mb + 15 * stride
+                        var b = 0
+                        @inline(__always) func ld(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+                            UnsafeRawPointer(p + b).loadUnaligned(as: SIMD8<Float>.self)
+                        }
+                        while b + 8 <= tw {
+                            let s0 = ld(m0) + ld(m4) + ld(m8), s1 = ld(m1) + ld(m5) + ld(m9)
+                            let s2 = ld(m2) + ld(m6) + ld(m10), s3 = ld(m3) + ld(m7) + ld(m11)
+                            let e0 = ld(m4) - ld(m8) - ld(m12), e1 = ld(m5) - ld(m9) - ld(m13)
+                            let e2 = ld(m6) - ld(m10) - ld(m14), e3 = ld(m7) - ld(m11) - ld(m15)
+                            UnsafeMutableRawPointer(y0buf + 2 * b).storeBytes(of: Winograd3x3.interleave(s0 + s1 + s2, s1 - s2 - s3), as: SIMD16<Float>.self)
+                            UnsafeMutableRawPointer(y1buf + 2 * b).storeBytes(of: Winograd3x3.interleave(e0 + e1 + e2, e1 - e2 - e3), as: SIMD16<Float>.self)
+                            b += 8
+                        }
+                        while b < tw {
+                            let s0 = m0[b] + m4[b] + m8[b], s1 = m1[b] + m5[b] + m9[b]
+                            let s2 = m2[b] + m6[b] + m10[b], s3 = m3[b] + m7[b] + m11[b]
+                            let e0 = m4[b] - m8[b] - m12[b], e1 = m5[b] - m9[b] - m13[b]
+                            let e2 = m6[b] - m10[b] - m14[b], e3 = m7[b] - m11[b] - m15[b]
+                            y0buf[2 * b] = s0 + s1 + s2; y0buf[2 * b + 1] = s1 - s2 - s3
+                            y1buf[2 * b] = e0 + e1 + e2; y1buf[2 * b + 1] = e1 - e2 - e3
+                            b += 1
+                        }
+                        for dy in 0..<2 where 2 * a + dy < h {
+                            let buf = dy == 0 ? y0buf : y1buf
+                            let row = plane + ((2 * a + dy) * s + py) * ow + px
+                            if s == 1 {
+                                row.update(from: buf, count: w)
+                                act.apply(row, count: w, bias: bo)
+                            } else {
+                                act.apply(buf, count: w, bias: bo)
+                                for j in 0..<w { row[j * s] = buf[j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// (a0, b0, a1, b1, …): two vectors interleaved.
+    @inline(__always) static func interleave(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD16<Float> {
+        SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+    }
+
+    /// Tiles for an h × w output.
+    static func tiles(_ h: Int, _ w: Int) -> (th: Int, tw: Int) { ((h + 1) / 2, (w + 1) / 2) }
+
+}

@@ -1,0 +1,12 @@
+// TinifyRuntime: `bmshj2018-factorized-relu`, the factorized-prior model of Ballé, Minnen, Singh,
+// Hwang, Johnston, "Variational image compression with a scale hyperprior" (ICLR 2018) with the
+// GDN activations replaced by ReLU; mirrors compressai.models.FactorizedPriorReLU (v1.2.8).
+
+/// FactorizedPrior with ReLU in place of GDN/IGDN (same keys, minus the GDN parameters).
+public final class FactorizedPriorReLU: FactorizedPrior, @unchecked Sendable {
+    /// The zoo name.
+    public override var architecture: String { "bmshj2018-factorized-relu" }
+
+    /// Binds a FactorizedPriorReLU from canonical keys.
+    public init(_ w: WeightReader) throws { try super.init(w, relu: true) }
+}

@@ -1,0 +1,64 @@
+// TinifyRuntime: `bmshj2018-hyperprior`, the scale-hyperprior model of Ballé, Minnen, Singh, Hwang,
+// Johnston, "Variational image compression with a scale hyperprior" (ICLR 2018); mirrors
+// compressai.models.ScaleHyperprior (v1.2.8).
+//
+// z = h_a(|y|) with h_a: conv(M→N,k3,s1) ReLU conv(N→N,k5,s2) ReLU conv(N→N,k5,s2); an
+// EntropyBottleneck(N) models z; scales = h_s(ẑ) with h_s: deconv(N→N) ReLU deconv(N→N) ReLU
+// conv(N→M,k3,s1) ReLU; a GaussianConditional (zero mean) models y, ŷ = round(y).
+import TinifyCore
+
+/// The scale-hyperprior model.
+public final class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+    /// The zoo name.
+    public var architecture: String { "bmshj2018-hyperprior" }
+    /// N.
+    public let n: Int
+    /// M.
+    public let m: Int
+    /// 64: y is H/16 and z is y/4.
+    public var downsamplingFactor: Int { 64 }
+    let gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential
+    let entropyBottleneck: EntropyBottleneck
+    let gc: GaussianConditional
+    var gaussianConditional: GaussianConditional? { gc }
+
+    /// Binds a ScaleHyperprior from canonical keys.
+    public init(_ w: WeightReader) throws {
+        n = try ModelShapes.dim(w, "g_a.0.weight", 0)
+        m = try ModelShapes.dim(w, "g_a.6.weight", 0)
+        (gA, gS) = try BalleTransforms.make(w, n: n, m: m, relu: false)
+        let a0 = try Conv2d(w, "h_a.0", in: m, out: n, kernel: 3, stride: 1, padding: 1)
+        let a2 = try Conv2d(w, "h_a.2", in: n, out: n, kernel: 5, stride: 2, padding: 2)
+        let a4 = try Conv2d(w, "h_a.4", in: n, out: n, kernel: 5, stride: 2, padding: 2)
+        var hA = Sequential()
+        hA.append { a0($0, .relu) }; hA.append { a2($0, .relu) }; hA.append { a4($0) }
+        self.hA = hA
+        let s0 = try ConvTranspose2d(w, "h_s.0", in: n, out: n)
+        let s2 = try ConvTranspose2d(w, "h_s.2", in: n, out: n)
+        let s4 = try Conv2d(w, "h_s.4", in: n, out: m, kernel: 3, stride: 1, padding: 1)
+        var hS = Sequential()
+        hS.append { s0($0, .relu) }; hS.append { s2($0, .relu) }; hS.append { s4($0, .relu) }
+        self.hS = hS
+        entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
+        gc = try GaussianConditional(w, "gaussian_conditional")
+    }
+
+    /// `forward`: y = g_a(x), z = h_a(|y|), ẑ from the bottleneck, scales = h_s(ẑ), ŷ = round(y).
+    public func forward(_ x: FloatTensor) throws -> ForwardResult {
+        try checkInput(x, factor: downsamplingFactor)
+        let y = gA(x)
+        let z = hA(y.map { abs($0) })
+        let (zHat, zLik) = entropyBottleneck.forward(z)
+        let scales = hS(zHat)
+        let (yHat, yLik) = gc.forward(y, scales: scales, means: nil)
+        return ForwardResult(xHat: gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
+    }
+
+    /// `aux_loss()`.
+    public func auxLoss() -> Double { entropyAuxLoss() }
+
+    /// `update(scale_table, force)`.
+    public func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
+        try entropyUpdate(scaleTable: scaleTable, force: force)
+    }
+}

@@ -1,0 +1,107 @@
+// TinifyRuntime: the CompressionModel-style interface every architecture offers (mirrors
+// compressai.models.base.CompressionModel: forward in eval mode, aux_loss, update), and the
+// factory from an architecture name.
+#if canImport(Glibc)
+import Glibc
+#endif
+import TinifyCore
+import TinifyWeights
+
+/// What `forward` returns: the reconstruction, the latent and the likelihoods by name (`y`, `z`).
+public struct ForwardResult: Sendable {
+    /// The reconstruction x̂ (not clamped).
+    public var xHat: FloatTensor
+    /// The latent y = g_a(x).
+    public var y: FloatTensor
+    /// The likelihoods, keyed as CompressAI's `likelihoods` dict (`y`, and `z` for hyperpriors).
+    public var likelihoods: [String: FloatTensor]
+
+    /// A result from its parts.
+    public init(xHat: FloatTensor, y: FloatTensor, likelihoods: [String: FloatTensor]) {
+        self.xHat = xHat; self.y = y; self.likelihoods = likelihoods
+    }
+
+    /// The estimated rate in bits: Σ −log2 of every likelihood.
+    public var bits: Double {
+        likelihoods.values.reduce(0.0) { acc, t in t.withUnsafeBufferPointer { $0.reduce(acc) { $0 - Glibc.log2(Double($1)) } } }
+    }
+}
+
+/// A CompressAI image model that runs on the CPU.
+public protocol CompressionRuntimeModel: AnyObject, Sendable {
+    /// The CompressAI zoo name (`bmshj2018-factorized`, …).
+    var architecture: String { get }
+    /// N (channels of the transforms).
+    var n: Int { get }
+    /// M (channels of the latent y).
+    var m: Int { get }
+    /// The factor the input's height and width must be a multiple of (16 or 64).
+    var downsamplingFactor: Int { get }
+    /// The eval-mode forward pass on an NCHW float tensor in [0, 1].
+    func forward(_ x: FloatTensor) throws -> ForwardResult
+    /// `aux_loss()`: the sum of every EntropyBottleneck's quantile loss.
+    func auxLoss() -> Double
+    /// `update(scale_table, force)`: the buffers that change, keyed exactly as the checkpoint's keys
+    /// (int32 `_offset`, `_quantized_cdf`, `_cdf_length`; float32 `scale_table`). Empty when the
+    /// checkpoint's CDFs are already built and `force` is false (CompressAI's no-op).
+    func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor]
+}
+
+/// The entropy models a model owns, for `auxLoss` and `update`.
+protocol EntropyModelOwner {
+    var entropyBottleneck: EntropyBottleneck { get }
+    var gaussianConditional: GaussianConditional? { get }
+}
+
+extension EntropyModelOwner {
+    func entropyAuxLoss() -> Double { entropyBottleneck.auxLoss() }
+
+    func entropyUpdate(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        if let eb = try entropyBottleneck.update(force: force) {
+            for (k, v) in eb { out[k] = try TensorFactory.int32(v.values, shape: v.shape) }
+        }
+        if let gc = gaussianConditional, let buffers = try gc.update(scaleTable: scaleTable, force: force) {
+            for (k, v) in buffers {
+                if let ints = v.ints { out[k] = try TensorFactory.int32(ints, shape: v.shape) }
+                if let floats = v.floats { out[k] = try TensorFactory.float32(floats, shape: v.shape) }
+            }
+        }
+        return out
+    }
+}
+
+/// Builds runtime models by architecture name.
+public enum RuntimeModels {
+    /// The seven supported architectures, in CompressAI zoo order.
+    public static let architectures = [
+        "bmshj2018-factorized", "bmshj2018-factorized-relu", "bmshj2018-hyperprior",
+        "mbt2018-mean", "mbt2018", "cheng2020-anchor", "cheng2020-attn",
+    ]
+
+    /// The model for `architecture` over `store` (canonical CompressAI keys; N and M come from
+    /// the tensor shapes).
+    public static func make(architecture: String, store: WeightStore) throws -> any CompressionRuntimeModel {
+        let w = WeightReader(store)
+        switch architecture {
+        case "bmshj2018-factorized": return try FactorizedPrior(w)
+        case "bmshj2018-factorized-relu": return try FactorizedPriorReLU(w)
+        case "bmshj2018-hyperprior": return try ScaleHyperprior(w)
+        case "mbt2018-mean": return try MeanScaleHyperprior(w)
+        case "mbt2018": return try JointAutoregressiveHierarchicalPriors(w)
+        case "cheng2020-anchor": return try Cheng2020Anchor(w)
+        case "cheng2020-attn": return try Cheng2020Attention(w)
+        default: throw RuntimeError.unknownArchitecture(name: architecture)
+        }
+    }
+}
+
+/// Checks an input tensor: NCHW with three channels and sides that are multiples of `factor`.
+func checkInput(_ x: FloatTensor, factor: Int) throws {
+    guard x.shape.count == 4, x.c == 3, x.n >= 1, x.h > 0, x.w > 0 else {
+        throw RuntimeError.badInput("expected an N×3×H×W tensor, got \(x.shape)")
+    }
+    guard x.h % factor == 0, x.w % factor == 0 else {
+        throw RuntimeError.badInput("height and width must be multiples of \(factor), got \(x.h)×\(x.w) (pad the image)")
+    }
+}

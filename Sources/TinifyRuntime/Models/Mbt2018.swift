@@ -1,0 +1,75 @@
+// TinifyRuntime: `mbt2018`, the joint autoregressive and hierarchical priors model of Minnen,
+// Ballé, Toderici, "Joint Autoregressive and Hierarchical Priors for Learned Image Compression"
+// (NeurIPS 2018); mirrors compressai.models.JointAutoregressiveHierarchicalPriors (v1.2.8).
+//
+// params = h_s(ẑ) (2M channels), ctx = context_prediction(round(y)) — a 5×5 masked ('A')
+// convolution M→2M — and (scales, means) = entropy_parameters(cat(params, ctx)), three 1×1
+// convolutions 4M→⌊10M/3⌋→⌊8M/3⌋→2M with LeakyReLU. In the forward pass ŷ = round(y) feeds the
+// context model and g_s; the likelihoods are those of round(y − μ) + μ.
+import TinifyCore
+
+/// The joint autoregressive + hierarchical priors model; Cheng2020 models subclass it.
+public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+    /// The zoo name.
+    public var architecture: String { "mbt2018" }
+    /// N.
+    public let n: Int
+    /// M.
+    public let m: Int
+    /// 64: y is H/16 and z is y/4.
+    public var downsamplingFactor: Int { 64 }
+    let gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential
+    let context: Conv2d
+    let entropyParameters: Sequential
+    let entropyBottleneck: EntropyBottleneck
+    let gc: GaussianConditional
+    var gaussianConditional: GaussianConditional? { gc }
+
+    /// Binds the shared parts (context model, entropy parameters, entropy models) around the given
+    /// transforms.
+    init(_ w: WeightReader, n: Int, m: Int, gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential) throws {
+        self.n = n; self.m = m
+        self.gA = gA; self.gS = gS; self.hA = hA; self.hS = hS
+        context = try MaskedConv.make(w, "context_prediction", in: m, out: 2 * m, kernel: 5)
+        let e0 = try Conv2d(w, "entropy_parameters.0", in: 4 * m, out: m * 10 / 3, kernel: 1, stride: 1, padding: 0)
+        let e2 = try Conv2d(w, "entropy_parameters.2", in: m * 10 / 3, out: m * 8 / 3, kernel: 1, stride: 1, padding: 0)
+        let e4 = try Conv2d(w, "entropy_parameters.4", in: m * 8 / 3, out: 2 * m, kernel: 1, stride: 1, padding: 0)
+        var ep = Sequential()
+        ep.append { e0($0, .leakyRelu) }; ep.append { e2($0, .leakyRelu) }; ep.append { e4($0) }
+        entropyParameters = ep
+        entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
+        gc = try GaussianConditional(w, "gaussian_conditional")
+    }
+
+    /// Binds an mbt2018 model from canonical keys.
+    public convenience init(_ w: WeightReader) throws {
+        let n = try ModelShapes.dim(w, "g_a.0.weight", 0)
+        let m = try ModelShapes.dim(w, "g_a.6.weight", 0)
+        let (gA, gS) = try BalleTransforms.make(w, n: n, m: m, relu: false)
+        try self.init(w, n: n, m: m, gA: gA, gS: gS,
+                      hA: try MinnenHyper.analysis(w, n: n, m: m), hS: try MinnenHyper.synthesis(w, n: n, m: m))
+    }
+
+    /// `forward` in eval mode.
+    public func forward(_ x: FloatTensor) throws -> ForwardResult {
+        try checkInput(x, factor: downsamplingFactor)
+        let y = gA(x)
+        let z = hA(y)
+        let (zHat, zLik) = entropyBottleneck.forward(z)
+        let params = hS(zHat)
+        let yHat = y.map { $0.rounded(.toNearestOrEven) }
+        let ctx = context(yHat)
+        let gp = entropyParameters(FloatTensor.concatChannels(params, ctx))
+        let scales = gp.channels(0..<m), means = gp.channels(m..<(2 * m))
+        let (_, yLik) = gc.forward(y, scales: scales, means: means)
+        return ForwardResult(xHat: gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
+    }
+
+    /// `aux_loss()`.
+    public func auxLoss() -> Double { entropyAuxLoss() }
+
+    /// `update(scale_table, force)`.
+    public func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
+        try entropyUpdate(scaleTable: scaleTable, force: force)
+    }
+}

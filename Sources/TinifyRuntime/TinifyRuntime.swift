@@ -1,1 +1,0 @@
-// TinifyRuntime: see the files beside this one.

@@ -1,0 +1,86 @@
+// tinify eval: run a CompressAI model's forward pass on PNG images and report the estimated rate,
+// the PSNR of the reconstruction and the time, as CompressAI's eval_model does (entropy
+// estimation mode), padding each image to the model's multiple and cropping after.
+import ArgumentParser
+import Dispatch
+import FoundationEssentials
+import TinifyArchitectures
+import TinifyKit
+import TinifyRuntime
+import TinifyWeights
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a model's forward pass on PNG images: estimated bpp, PSNR of x̂ and seconds per image.")
+
+    @Option(help: "The checkpoint (.pth, .pth.tar, .pt; a training checkpoint's state_dict and old key names work).")
+    var checkpoint: String
+    @Argument(help: "8-bit PNG images (RGB, RGBA or grayscale).") var images: [String]
+    @Flag(help: "Print one JSON object: {\"images\": [{\"file\", \"estimated_bpp\", \"forward_psnr\", \"seconds\"}]}.")
+    var json = false
+    @Option(help: "Write each reconstruction to this directory as <name>.png.") var output: String?
+    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+
+    func run() throws {
+        var model: (any CompressionRuntimeModel)?
+        try reportingErrors(checkpoint) {
+            let store = try WeightFile.open(checkpoint)
+            let stateDict = StateDict(store)
+            let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
+            let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)
+            model = try RuntimeModels.make(architecture: name, store: canonical)
+        }
+        guard let model else { throw ExitCode(1) }
+        if let output {
+            try reportingErrors(output) {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            }
+        }
+        if !json { print("\(checkpoint): \(model.architecture) (N=\(model.n), M=\(model.m))") }
+        var rows: [JSON] = []
+        var failed = false
+        for file in images {
+            do {
+                try reportingErrors(file) {
+                    let row = try evaluate(model, file)
+                    if json {
+                        rows.append(.object([("file", .string(file)), ("estimated_bpp", .number(row.bpp)),
+                                             ("forward_psnr", .number(row.psnr)), ("seconds", .number(row.seconds))]))
+                    } else {
+                        print("\(file): \(fmt(row.bpp, 4)) bpp (estimated), PSNR \(fmt(row.psnr, 3)) dB, \(fmt(row.seconds, 3)) s")
+                    }
+                }
+            } catch { failed = true }
+        }
+        if json { print(JSON.object([("images", .array(rows))]).pretty) }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// Pads, runs, crops and measures one image.
+    private func evaluate(_ model: any CompressionRuntimeModel, _ file: String) throws -> (bpp: Double, psnr: Double, seconds: Double) {
+        let x = try PNGImage.read(file)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let padding = Padding(height: x.h, width: x.w, multiple: model.downsamplingFactor)
+        let result = try model.forward(padding.pad(x))
+        let xHat = padding.crop(result.xHat)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if let output {
+            let base = file.split(separator: "/").last.map(String.init) ?? file
+            let stem = base.lastIndex(of: ".").map { String(base[..<$0]) } ?? base
+            try PNGImage.write(xHat, to: (output.hasSuffix("/") ? output : output + "/") + (stem.isEmpty ? base : stem) + ".png")
+        }
+        return (Metrics.estimatedBPP(result, pixels: x.h * x.w), Metrics.psnr(x, xHat), seconds)
+    }
+
+    /// `v` with `digits` decimals (no Foundation formatting in the static binary).
+    private func fmt(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let r = (abs(v) * scale).rounded()
+        let whole = Int(r / scale), frac = Int(r - Double(whole) * scale)
+        var f = String(frac)
+        while f.count < digits { f = "0" + f }
+        return (v < 0 && r > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + f : "")
+    }
+}

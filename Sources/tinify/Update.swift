@@ -1,0 +1,21 @@
+// tinify update: recompute the CDF tables, as CompressAI's update_model does.
+import ArgumentParser
+import TinifyKit
+
+struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compute the CDF tables (CompressAI's update(force=True)) and write the updated checkpoint (any output format).")
+
+    @Argument(help: "The checkpoint (any supported format; a training checkpoint's state_dict is used).") var input: String
+    @Argument(help: "Output file: .pth/.pt, .h5/.hdf5 or .safetensors.") var output: String
+    @Option(help: "The architecture (zoo name); detected when absent.") var arch: String?
+    @Flag(help: "Replace OUT if it exists.") var force = false
+    @Flag(help: "Append the first 8 hex digits of the output's SHA-256 to its name.") var hashName = false
+
+    func run() throws {
+        try reportingErrors(input) {
+            let s = try ModelUpdate.update(input: input, output: output, architecture: arch, force: force, hashName: hashName)
+            print("\(s.output): \(s.report.architecture.rawValue) (\(s.report.hyperparameters)), updated \(s.updatedKeys.count) buffers")
+        }
+    }
+}
