@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Quick start: installs the system packages, builds `tinify`, and runs it on a sample checkpoint.
+# Quick start: installs the system packages, builds `tinify`, converts a sample checkpoint to
+# Tinify's HDF5 format, verifies the result, and runs the model on the sample image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install
 swift build -c release --product tinify
 TINIFY=.build/release/tinify
+OUT="$(mktemp -d)"
 $TINIFY inspect Samples/bmshj2018-hyperprior-N16-M24.pth
+$TINIFY convert Samples/bmshj2018-hyperprior-N16-M24.pth "$OUT/hyperprior.h5"
+$TINIFY verify "$OUT/hyperprior.h5"
+$TINIFY eval --checkpoint "$OUT/hyperprior.h5" Samples/image-96x64.png
+echo "quickstart: ok (output in $OUT)"
