@@ -17,7 +17,6 @@ struct Convert: ParsableCommand {
     @Flag(help: "Replace OUT if it exists.") var force = false
 
     func run() throws {
-        stopIdleBLASThreads()
         try reportingErrors(input) {
             if let c = compress, c != "gzip" { throw ValidationError("--compress supports only gzip") }
             let bar = isatty(2) != 0 ? ProgressBar() : nil
@@ -32,8 +31,8 @@ struct Convert: ParsableCommand {
 }
 
 /// OpenBLAS (linked for `eval`) starts its worker threads when the program loads, and each spins
-/// on `sched_yield` for about 0.1 s waiting for work: on two cores that is one core `convert`
-/// needs (the source hash runs on the other). `convert` does no BLAS, so the idle pool is shut
+/// on `sched_yield` for about 0.1 s waiting for work: on two cores that is a core the command
+/// needs (`convert` hashes its source on the other). Commands that do no BLAS shut the idle pool
 /// down (OpenBLAS starts it again on its next call). Nothing happens when the symbol is absent.
 func stopIdleBLASThreads() {
     typealias Shutdown = @convention(c) () -> Int32

@@ -26,8 +26,19 @@ public struct FactorizedPrior: CompressionArchitecture {
     public init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
-        gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
-        gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .const(3))] }
+        gA = FactorizedPrior.gA(s)
+        gS = FactorizedPrior.gS(s)
+    }
+}
+
+extension FactorizedPrior {
+    /// g_a of the Ballé/Minnen models: conv(3→N) GDN conv(N→N) GDN conv(N→N) GDN conv(N→M), 5×5 stride 2.
+    static func gA(_ s: ParameterScope) -> [Layer] {
+        s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
+    }
+    /// g_s of the Ballé/Minnen models: the mirror of g_a with transposed convs and IGDN.
+    static func gS(_ s: ParameterScope) -> [Layer] {
+        s.sequential("g_s") { q in [q.deconv(.M, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .const(3))] }
     }
 }
 

@@ -30,8 +30,8 @@ public struct JointAutoregressiveHierarchicalPriors: CompressionArchitecture {
     public init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
-        gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
-        gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .const(3))] }
+        gA = FactorizedPrior.gA(s)
+        gS = FactorizedPrior.gS(s)
         hA = MeanScaleHyperprior.hA(s)
         hS = MeanScaleHyperprior.hS(s)
         gaussianConditional = s.child("gaussian_conditional", "GaussianConditional") { GaussianConditional($0) }

@@ -25,8 +25,8 @@ public struct ScaleHyperprior: CompressionArchitecture {
     public init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
-        gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
-        gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .const(3))] }
+        gA = FactorizedPrior.gA(s)
+        gS = FactorizedPrior.gS(s)
         hA = s.sequential("h_a") { q in [q.conv(.M, .N, k: 3, stride: 1), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .N)] }
         hS = s.sequential("h_s") { q in [q.deconv(.N, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.conv(.N, .M, k: 3, stride: 1), q.relu()] }
         gaussianConditional = s.child("gaussian_conditional", "GaussianConditional") { GaussianConditional($0) }
