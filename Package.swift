@@ -33,9 +33,12 @@ let package = Package(
     targets: [
         // MARK: System libraries (Debian packages)
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // libhdf5, OpenBLAS and libpng: headers only; CLazyLibraries loads each library on first use,
+        // so commands that do not need them (inspect, verify, …) start without loading them.
+        .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
+        .target(name: "CLazyLibraries", exclude: ["generate_stubs.py", "hdf5_functions.txt"]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: Stages
@@ -44,10 +47,10 @@ let package = Package(
         .target(name: "TinifyContainer", dependencies: ["TinifyCore", "TinifyPickle", "CZip"], swiftSettings: optimise),
         .target(name: "TinifyWeights", dependencies: ["TinifyCore", "TinifyPickle", "TinifyContainer"], swiftSettings: optimise),
         .target(name: "TinifyArchitectures", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
-        .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5"], swiftSettings: optimise),
+        .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5", "CLazyLibraries"], swiftSettings: optimise),
         .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
         .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
-        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG"], swiftSettings: fastMath),
+        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries"], swiftSettings: fastMath),
         .target(name: "TinifyKit", dependencies: [
             "TinifyCore", "TinifyPickle", "TinifyContainer", "TinifyWeights", "TinifyArchitectures",
             "TinifyHDF5", "TinifySafetensors", "TinifyTorchWriter", "TinifyRuntime",

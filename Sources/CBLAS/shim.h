@@ -1,2 +1,2 @@
 #pragma once
-#include <cblas.h>
+#include "/usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h"

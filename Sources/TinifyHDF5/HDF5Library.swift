@@ -1,6 +1,7 @@
 // TinifyHDF5: calling libhdf5: silencing its stderr error printing, turning failed calls into
 // `HDF5Error.library` with the innermost message of the error stack, and closing ids.
 import CHDF5
+import CLazyLibraries
 import TinifyCore
 
 /// Helpers around libhdf5 calls.
@@ -8,6 +9,15 @@ enum HDF5 {
     /// Stops libhdf5 printing error stacks to stderr (per thread; called by every entry point).
     static func quiet() {
         H5Eset_auto2(chdf5_E_DEFAULT, nil, nil)
+    }
+
+    /// Loads libhdf5 (on first use: `tinify` starts without it) and silences its error printing.
+    static func start() throws {
+        var reason = [CChar](repeating: 0, count: 512)
+        guard clazy_load_hdf5(&reason, reason.count) == 0 else {
+            throw HDF5Error.library(operation: "load libhdf5", message: String(cString: reason))
+        }
+        quiet()
     }
 
     /// The innermost description on the current thread's error stack.

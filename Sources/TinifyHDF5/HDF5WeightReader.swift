@@ -55,7 +55,7 @@ public enum HDF5WeightReader {
     /// Reads an already mapped weights file, with the datasets' roles.
     public static func readContents(file mapped: MappedFile, limits: HDF5ReadLimits = HDF5ReadLimits()) throws -> HDF5WeightContents {
         let path = mapped.path
-        HDF5.quiet()
+        try HDF5.start()
         let file = try HDF5.id(H5Fopen(path, chdf5_ACC_RDONLY(), chdf5_P_DEFAULT), "H5Fopen")
         defer { H5Fclose(file) }
 

@@ -84,7 +84,7 @@ public enum HDF5WeightWriter {
     private static func writeFile(_ path: String, target: String, entries: [(key: String, tensor: Tensor)], plan: HDF5Plan,
                                   attributes: HDF5RootAttributes, roles: [String: String], compress: Bool,
                                   progress: WriteProgress?, lateSHA256: (() -> String?)?) throws {
-        HDF5.quiet()
+        try HDF5.start()
         let fapl = try HDF5.id(H5Pcreate(chdf5_P_FILE_ACCESS()), "H5Pcreate")
         defer { H5Pclose(fapl) }
         try HDF5.check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds")

@@ -6,6 +6,7 @@
 // `gotoblas_dynamic_init`, exported by DYNAMIC_ARCH builds) with OPENBLAS_CORETYPE set from the
 // CPU's feature flags, before the first BLAS call. Nothing changes when the symbols are absent.
 import CBLAS
+import CLazyLibraries
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,6 +37,11 @@ enum BLASSetup {
     /// Runs once: upgrades a generic fallback core, then makes each BLAS call single-threaded
     /// (the kernels spread tiles over the cores themselves) and stops OpenBLAS's idle threads.
     static let configure: Void = {
+        // OpenBLAS is loaded on first use (CLazyLibraries), globally, so that its exported
+        // helpers below can be found; a library that cannot be loaded ends the process with
+        // a one-line error at the first BLAS call.
+        var reason = [CChar](repeating: 0, count: 256)
+        _ = clazy_load_blas(&reason, reason.count)
         let generic: Set<String> = ["Prescott", "Katmai", "Coppermine", "Northwood", "Banias", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom"]
         if Environment.value("OPENBLAS_CORETYPE") == nil,
            let current = coreName(), generic.contains(current),
