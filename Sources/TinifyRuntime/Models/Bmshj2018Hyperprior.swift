@@ -26,19 +26,8 @@ public final class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, 
     public init(_ w: WeightReader) throws {
         n = try ModelShapes.dim(w, "g_a.0.weight", 0)
         m = try ModelShapes.dim(w, "g_a.6.weight", 0)
-        (gA, gS) = try BalleTransforms.make(w, n: n, m: m, relu: false)
-        let a0 = try Conv2d(w, "h_a.0", in: m, out: n, kernel: 3, stride: 1, padding: 1)
-        let a2 = try Conv2d(w, "h_a.2", in: n, out: n, kernel: 5, stride: 2, padding: 2)
-        let a4 = try Conv2d(w, "h_a.4", in: n, out: n, kernel: 5, stride: 2, padding: 2)
-        var hA = Sequential()
-        hA.append { a0($0, .relu) }; hA.append { a2($0, .relu) }; hA.append { a4($0) }
-        self.hA = hA
-        let s0 = try ConvTranspose2d(w, "h_s.0", in: n, out: n)
-        let s2 = try ConvTranspose2d(w, "h_s.2", in: n, out: n)
-        let s4 = try Conv2d(w, "h_s.4", in: n, out: m, kernel: 3, stride: 1, padding: 1)
-        var hS = Sequential()
-        hS.append { s0($0, .relu) }; hS.append { s2($0, .relu) }; hS.append { s4($0, .relu) }
-        self.hS = hS
+        let t = try DeclaredTransforms.build(.bmshj2018Hyperprior, w)
+        (gA, gS, hA, hS) = (t.gA, t.gS, t.hA, t.hS)
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")
     }

@@ -27,16 +27,11 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
 
     /// Binds the shared parts (context model, entropy parameters, entropy models) around the given
     /// transforms.
-    init(_ w: WeightReader, n: Int, m: Int, gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential) throws {
+    init(_ w: WeightReader, n: Int, m: Int, transforms t: DeclaredTransforms.Built) throws {
         self.n = n; self.m = m
-        self.gA = gA; self.gS = gS; self.hA = hA; self.hS = hS
+        gA = t.gA; gS = t.gS; hA = t.hA; hS = t.hS
         context = try MaskedConv.make(w, "context_prediction", in: m, out: 2 * m, kernel: 5)
-        let e0 = try Conv2d(w, "entropy_parameters.0", in: 4 * m, out: m * 10 / 3, kernel: 1, stride: 1, padding: 0)
-        let e2 = try Conv2d(w, "entropy_parameters.2", in: m * 10 / 3, out: m * 8 / 3, kernel: 1, stride: 1, padding: 0)
-        let e4 = try Conv2d(w, "entropy_parameters.4", in: m * 8 / 3, out: 2 * m, kernel: 1, stride: 1, padding: 0)
-        var ep = Sequential()
-        ep.append { e0($0, .leakyRelu) }; ep.append { e2($0, .leakyRelu) }; ep.append { e4($0) }
-        entropyParameters = ep
+        entropyParameters = t.entropyParameters
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")
     }
@@ -45,9 +40,7 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
     public convenience init(_ w: WeightReader) throws {
         let n = try ModelShapes.dim(w, "g_a.0.weight", 0)
         let m = try ModelShapes.dim(w, "g_a.6.weight", 0)
-        let (gA, gS) = try BalleTransforms.make(w, n: n, m: m, relu: false)
-        try self.init(w, n: n, m: m, gA: gA, gS: gS,
-                      hA: try MinnenHyper.analysis(w, n: n, m: m), hS: try MinnenHyper.synthesis(w, n: n, m: m))
+        try self.init(w, n: n, m: m, transforms: try DeclaredTransforms.build(.mbt2018, w))
     }
 
     /// `forward` in eval mode.

@@ -25,9 +25,8 @@ public final class MeanScaleHyperprior: CompressionRuntimeModel, EntropyModelOwn
     public init(_ w: WeightReader) throws {
         n = try ModelShapes.dim(w, "g_a.0.weight", 0)
         m = try ModelShapes.dim(w, "g_a.6.weight", 0)
-        (gA, gS) = try BalleTransforms.make(w, n: n, m: m, relu: false)
-        hA = try MinnenHyper.analysis(w, n: n, m: m)
-        hS = try MinnenHyper.synthesis(w, n: n, m: m)
+        let t = try DeclaredTransforms.build(.mbt2018Mean, w)
+        (gA, gS, hA, hS) = (t.gA, t.gS, t.hA, t.hS)
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")
     }
@@ -50,28 +49,5 @@ public final class MeanScaleHyperprior: CompressionRuntimeModel, EntropyModelOwn
     /// `update(scale_table, force)`.
     public func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
         try entropyUpdate(scaleTable: scaleTable, force: force)
-    }
-}
-
-/// The Minnen hyper-transforms (shared by mbt2018-mean and mbt2018).
-enum MinnenHyper {
-    /// h_a: conv(M→N,k3,s1) LReLU conv(N→N,k5,s2) LReLU conv(N→N,k5,s2).
-    static func analysis(_ w: WeightReader, n: Int, m: Int) throws -> Sequential {
-        let a0 = try Conv2d(w, "h_a.0", in: m, out: n, kernel: 3, stride: 1, padding: 1)
-        let a2 = try Conv2d(w, "h_a.2", in: n, out: n, kernel: 5, stride: 2, padding: 2)
-        let a4 = try Conv2d(w, "h_a.4", in: n, out: n, kernel: 5, stride: 2, padding: 2)
-        var s = Sequential()
-        s.append { a0($0, .leakyRelu) }; s.append { a2($0, .leakyRelu) }; s.append { a4($0) }
-        return s
-    }
-
-    /// h_s: deconv(N→M) LReLU deconv(M→3M/2) LReLU conv(3M/2→2M,k3,s1).
-    static func synthesis(_ w: WeightReader, n: Int, m: Int) throws -> Sequential {
-        let s0 = try ConvTranspose2d(w, "h_s.0", in: n, out: m)
-        let s2 = try ConvTranspose2d(w, "h_s.2", in: m, out: m * 3 / 2)
-        let s4 = try Conv2d(w, "h_s.4", in: m * 3 / 2, out: 2 * m, kernel: 3, stride: 1, padding: 1)
-        var s = Sequential()
-        s.append { s0($0, .leakyRelu) }; s.append { s2($0, .leakyRelu) }; s.append { s4($0) }
-        return s
     }
 }

@@ -1,0 +1,125 @@
+// TinifyRuntime: runtime layer sequences built from the architectures' one declaration
+// (TinifyArchitectures): which layers, in which order, with which kernel, stride and activation
+// all come from the declared `[Layer]`; only the kernels and their tiling are chosen here.
+import TinifyArchitectures
+import TinifyWeights
+
+/// Builds runtime sequences from declared transforms.
+enum DeclaredTransforms {
+    /// The declaration of `architecture`, bound to `store` (problems are left to the kernels,
+    /// which name any missing or mis-shaped key).
+    static func declaration(_ architecture: ArchitectureID, _ store: WeightStore) throws -> any CompressionArchitecture {
+        let state = StateDict(store, migrate: false)
+        let h = try architecture.inferHyperparameters(state.byKey)
+        return architecture.type.init(ParameterScope(binding: state.byKey, h))
+    }
+
+    /// `layers` as a runtime sequence. Activations that follow a convolution run fused into it.
+    /// `tile` is the Winograd tile of the 3×3 and 5×5 convolutions (`.f4` only where the output
+    /// is not rounded afterwards, i.e. g_s).
+    static func sequential(_ layers: [Layer], _ w: WeightReader, tile: WinogradTile = .f2) throws -> Sequential {
+        var s = Sequential()
+        var i = 0
+        while i < layers.count {
+            let next: Activation? = i + 1 < layers.count ? activation(layers[i + 1]) : nil
+            let act = next ?? .none
+            switch layers[i] {
+            case .conv(let c):
+                let conv = try Conv2d(w, prefix(c.weight, ".weight"), kernel: c.kernel, stride: c.stride, padding: c.kernel / 2, tile: tile)
+                s.append { conv($0, act) }
+            case .deconv(let d):
+                let deconv = try ConvTranspose2d(w, prefix(d.weight, ".weight"), kernel: d.kernel, stride: d.stride, tile: tile)
+                s.append { deconv($0, act) }
+            case .subpel(let p):
+                let (o, inC) = try channels(w, p.conv.weight)
+                let sub = try SubpelConv(w, prefix(p.conv.weight, ".0.weight"), in: inC, out: o / (p.factor * p.factor), r: p.factor, tile: tile)
+                s.append { sub($0, act) }
+            case .gdn(let g):
+                let c = try w.shape(g.beta.key).first ?? 0
+                let gdn = try GDN(w, prefix(g.beta, ".beta"), channels: c, inverse: g.inverse)
+                s.append { gdn($0) }
+                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+            case .residual(let r):
+                let (o, inC) = try channels(w, r.conv1.weight)
+                let b = try ResidualBlock(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, tile: tile)
+                s.append { b($0) }
+                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+            case .residualWithStride(let r):
+                let (o, inC) = try channels(w, r.conv1.weight)
+                let b = try ResidualBlockWithStride(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, stride: r.conv1.stride)
+                s.append { b($0) }
+                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+            case .residualUpsample(let r):
+                let (o, _) = try channels(w, r.conv.weight)
+                let (_, inC) = try channels(w, r.subpelConv.conv.weight)
+                let b = try ResidualBlockUpsample(w, prefix(r.subpelConv.conv.weight, ".subpel_conv.0.weight"), in: inC, out: o, tile: tile)
+                s.append { b($0) }
+                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+            case .attention(let a):
+                guard let first = a.convA.first else { throw RuntimeError.badInput("attention block without units") }
+                let n = try w.shape(first.conv0.weight.key)[1]
+                let b = try AttentionBlock(w, prefix(first.conv0.weight, ".conv_a.0.conv.0.weight"), channels: n, tile: tile)
+                s.append { b($0) }
+                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+            case .relu, .leakyReLU:
+                // Only reached for an activation at the start of a sequence; others were fused.
+                if let a = activation(layers[i]) { s.append { var y = $0; Elementwise.activate(&y, a); return y } }
+            }
+            i += next == nil ? 1 : 2
+        }
+        return s
+    }
+
+    private static func activation(_ l: Layer) -> Activation? {
+        switch l {
+        case .relu: return .relu
+        case .leakyReLU: return .leakyRelu
+        default: return nil
+        }
+    }
+
+    /// `g_a.0.conv1.weight` less `.conv1.weight` → `g_a.0`.
+    private static func prefix(_ t: BoundTensor, _ suffix: String) -> String {
+        t.key.hasSuffix(suffix) ? String(t.key.dropLast(suffix.count)) : t.key
+    }
+
+    /// (out, in) channels of a conv weight.
+    private static func channels(_ w: WeightReader, _ t: BoundTensor) throws -> (Int, Int) {
+        let s = try w.shape(t.key)
+        guard s.count == 4 else { throw RuntimeError.badShape(key: t.key, shape: s, expected: "[out, in, k, k]") }
+        return (s[0], s[1])
+    }
+}
+
+extension DeclaredTransforms {
+    /// The runtime sequences of every transform `architecture` declares (empty where it has none).
+    struct Built {
+        var gA = Sequential(), gS = Sequential(), hA = Sequential(), hS = Sequential(), entropyParameters = Sequential()
+    }
+
+    /// Builds g_a, g_s, h_a, h_s and entropy_parameters from the declaration of `architecture`.
+    /// g_s, which only shapes x̂, uses the faster Winograd tile; everything whose output is
+    /// rounded afterwards (g_a, h_a, h_s, entropy_parameters) the exact one.
+    static func build(_ architecture: ArchitectureID, _ w: WeightReader) throws -> Built {
+        let d = try declaration(architecture, w.store)
+        var b = Built()
+        func set(_ gA: [Layer], _ gS: [Layer], _ hA: [Layer] = [], _ hS: [Layer] = [], _ ep: [Layer] = []) throws {
+            b.gA = try sequential(gA, w)
+            b.gS = try sequential(gS, w, tile: .f4)
+            b.hA = try sequential(hA, w)
+            b.hS = try sequential(hS, w)
+            b.entropyParameters = try sequential(ep, w)
+        }
+        switch d {
+        case let m as TinifyArchitectures.FactorizedPrior: try set(m.gA, m.gS)
+        case let m as TinifyArchitectures.FactorizedPriorReLU: try set(m.gA, m.gS)
+        case let m as TinifyArchitectures.ScaleHyperprior: try set(m.gA, m.gS, m.hA, m.hS)
+        case let m as TinifyArchitectures.MeanScaleHyperprior: try set(m.gA, m.gS, m.hA, m.hS)
+        case let m as TinifyArchitectures.JointAutoregressiveHierarchicalPriors: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
+        case let m as TinifyArchitectures.Cheng2020Anchor: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
+        case let m as TinifyArchitectures.Cheng2020Attention: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
+        default: throw RuntimeError.unknownArchitecture(name: architecture.rawValue)
+        }
+        return b
+    }
+}
