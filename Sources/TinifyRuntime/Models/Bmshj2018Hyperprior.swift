@@ -6,11 +6,13 @@
 // EntropyBottleneck(N) models z; scales = h_s(ẑ) with h_s: deconv(N→N) ReLU deconv(N→N) ReLU
 // conv(N→M,k3,s1) ReLU; a GaussianConditional (zero mean) models y, ŷ = round(y).
 import TinifyCore
+import TinifyArchitectures
 
-/// The scale-hyperprior model.
-public final class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+/// The scale-hyperprior model (and, through `MeanScaleHyperprior`, the mean-scale one).
+public class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The zoo name.
-    public var architecture: String { "bmshj2018-hyperprior" }
+    public var architecture: String { id.rawValue }
+    let id: ArchitectureID
     /// N.
     public let n: Int
     /// M.
@@ -23,10 +25,14 @@ public final class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, 
     var gaussianConditional: GaussianConditional? { gc }
 
     /// Binds a ScaleHyperprior from canonical keys.
-    public init(_ w: WeightReader) throws {
+    public convenience init(_ w: WeightReader) throws { try self.init(w, .bmshj2018Hyperprior) }
+
+    /// Binds the hyperprior model `id` declares from canonical keys.
+    init(_ w: WeightReader, _ id: ArchitectureID) throws {
+        self.id = id
         n = try ModelShapes.dim(w, "g_a.0.weight", 0)
         m = try ModelShapes.dim(w, "g_a.6.weight", 0)
-        let t = try DeclaredTransforms.build(.bmshj2018Hyperprior, w)
+        let t = try DeclaredTransforms.build(id, w)
         (gA, gS, hA, hS) = (t.gA, t.gS, t.hA, t.hS)
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")
