@@ -7,19 +7,6 @@ struct ConvertBenchmark: Benchmark {
     let summary = "tinify convert --force FILE OUT.h5 (whole process) vs torch.load + h5py write in-process [--checkpoint PATH]"
     let options = ["checkpoint"]
 
-    /// The zoo-size checkpoint made when none is given (mbt2018 quality 8, 123 MB).
-    static let defaultPath = "/tmp/tinify-bench/mbt2018-q8.pth"
-
-    static let makeCheckpoint = """
-    import os, sys, torch
-    from compressai.zoo import image_models
-    m = image_models['mbt2018'](quality=8, pretrained=False).eval()
-    m.update(force=True)
-    os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
-    torch.save(m.state_dict(), sys.argv[1] + '.tmp')
-    os.replace(sys.argv[1] + '.tmp', sys.argv[1])
-    """
-
     /// Converts once (warm-up), says "ready", then times one in-process torch.load + h5py write
     /// of every tensor (dots become groups, as the perf contract does) per request line.
     /// bfloat16 has no numpy dtype, so it is written as its 16-bit pattern (same bytes).
@@ -39,21 +26,8 @@ struct ConvertBenchmark: Benchmark {
         print(repr(t), flush=True)
     """
 
-    /// The default zoo-size checkpoint, made with Python when missing.
-    static func checkpoint() throws -> String {
-        let path = defaultPath
-        if !FileManager.default.fileExists(atPath: path) {
-            guard Python.has(["torch", "compressai"]) else {
-                throw BenchError("torch and compressai are not importable by python3, so no checkpoint can be made; pass --checkpoint PATH (a zoo-size torch.save file)")
-            }
-            FileHandle.standardError.write(Data("making \(path) (mbt2018 quality 8, pretrained=False)…\n".utf8))
-            _ = try Python.run(makeCheckpoint, [path])
-        }
-        return path
-    }
-
     func run(_ options: BenchOptions) throws -> [Comparison] {
-        let path = try options["checkpoint"] ?? Self.checkpoint()
+        let path = try options["checkpoint"] ?? ZooCheckpoint.path("mbt2018", quality: 8)
         guard FileManager.default.fileExists(atPath: path) else { throw BenchError("\(path): no such file") }
         let tinify = try Timing.sibling("tinify")
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

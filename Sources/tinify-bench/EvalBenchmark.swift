@@ -8,24 +8,12 @@ struct EvalBenchmark: Benchmark {
     let summary = "tinify eval (whole process) vs CompressAI forward in-process, 2 threads, 768x512, quality 3 [--arch NAME]"
     let options = ["arch"]
 
-    static let directory = "/tmp/tinify-bench"
-
     static let makeImage = """
     import sys, numpy as np
     from PIL import Image
     r = np.random.default_rng(0); y, x = np.mgrid[0:512, 0:768]
     a = np.stack([x / 768, y / 512, (x + y) / 1280], -1) * 200 + r.integers(0, 55, (512, 768, 3))
     Image.fromarray(a.clip(0, 255).astype('uint8')).save(sys.argv[1])
-    """
-
-    static let makeCheckpoint = """
-    import os, sys, torch
-    from compressai.zoo import image_models
-    torch.manual_seed(0)
-    m = image_models[sys.argv[2]](quality=3, pretrained=False).eval()
-    m.update(force=True)
-    torch.save(m.state_dict(), sys.argv[1] + '.tmp')
-    os.replace(sys.argv[1] + '.tmp', sys.argv[1])
     """
 
     /// Builds the model once and runs one warm-up forward, says "ready", then times one forward per line.
@@ -50,17 +38,13 @@ struct EvalBenchmark: Benchmark {
         guard Python.has(["torch", "compressai", "PIL"]) else {
             throw BenchError("torch, compressai and pillow are not importable by python3: neither the zoo-size models nor the anchor can be made")
         }
-        try FileManager.default.createDirectory(atPath: Self.directory, withIntermediateDirectories: true)
-        let image = Self.directory + "/kodak-size-768x512.png"
+        try FileManager.default.createDirectory(atPath: ZooCheckpoint.directory, withIntermediateDirectories: true)
+        let image = ZooCheckpoint.directory + "/kodak-size-768x512.png"
         if !FileManager.default.fileExists(atPath: image) { _ = try Python.run(Self.makeImage, [image]) }
         let tinify = try Timing.sibling("tinify")
         let archs = options["arch"].map { [$0] } ?? ["bmshj2018-factorized", "cheng2020-anchor"]
         return try archs.map { arch in
-            let checkpoint = Self.directory + "/\(arch)-q3.pth"
-            if !FileManager.default.fileExists(atPath: checkpoint) {
-                FileHandle.standardError.write(Data("making \(checkpoint) (quality 3, pretrained=False)…\n".utf8))
-                _ = try Python.run(Self.makeCheckpoint, [checkpoint, arch])
-            }
+            let checkpoint = try ZooCheckpoint.path(arch, quality: 3)
             let python = try PythonSession(Self.forwardServer, [checkpoint, arch, image])
             let (ours, theirs) = try Timing.interleaved(runs: try options.runs(5), ours: {
                 try Timing.spawn(tinify, ["eval", "--checkpoint", checkpoint, image])

@@ -6,19 +6,6 @@ struct InspectBenchmark: Benchmark {
     let summary = "tinify inspect (whole process) vs torch.load(weights_only=True, mmap=True) in-process [--checkpoint PATH]"
     let options = ["checkpoint"]
 
-    /// The zoo-size checkpoint made when none is given.
-    static let defaultPath = "/tmp/tinify-bench/cheng2020-attn-q6.pth"
-
-    static let makeCheckpoint = """
-    import os, sys, torch
-    from compressai.zoo import image_models
-    m = image_models['cheng2020-attn'](quality=6, pretrained=False).eval()
-    m.update(force=True)
-    os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
-    torch.save(m.state_dict(), sys.argv[1] + '.tmp')
-    os.replace(sys.argv[1] + '.tmp', sys.argv[1])
-    """
-
     /// Loads once (warm-up), says "ready", then times one in-process load per request line.
     static let torchLoadServer = """
     import sys, time, torch
@@ -31,21 +18,8 @@ struct InspectBenchmark: Benchmark {
         print(repr(t), flush=True)
     """
 
-    /// The default zoo-size checkpoint, made with Python when missing.
-    static func checkpoint() throws -> String {
-        let path = defaultPath
-        if !FileManager.default.fileExists(atPath: path) {
-            guard Python.has(["torch", "compressai"]) else {
-                throw BenchError("torch and compressai are not importable by python3, so no checkpoint can be made; pass --checkpoint PATH (a zoo-size torch.save file)")
-            }
-            FileHandle.standardError.write(Data("making \(path) (cheng2020-attn quality 6, pretrained=False)…\n".utf8))
-            _ = try Python.run(makeCheckpoint, [path])
-        }
-        return path
-    }
-
     func run(_ options: BenchOptions) throws -> [Comparison] {
-        let path = try options["checkpoint"] ?? Self.checkpoint()
+        let path = try options["checkpoint"] ?? ZooCheckpoint.path("cheng2020-attn", quality: 6)
         let tinify = try Timing.sibling("tinify")
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let title = "inspect \(URL(fileURLWithPath: path).lastPathComponent) (\(String(format: "%.1f", Double(size) / 1e6)) MB)"

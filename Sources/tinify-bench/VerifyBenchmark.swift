@@ -26,7 +26,7 @@ struct VerifyBenchmark: Benchmark {
     """
 
     func run(_ options: BenchOptions) throws -> [Comparison] {
-        let path = try options["checkpoint"] ?? InspectBenchmark.checkpoint()
+        let path = try options["checkpoint"] ?? ZooCheckpoint.path("cheng2020-attn", quality: 6)
         let store = try WeightFile.open(path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let runs = try options.runs(9)
