@@ -86,43 +86,18 @@ struct RunResult {
 }
 
 enum Run {
-    /// Runs `executable` with `arguments` (stdout and stderr collected through files, so neither can block).
+    /// Runs `executable` with `arguments`.
     static func process(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunResult {
-        let dir = makeScratch("run")
-        defer { removeScratch(dir) }
-        let outPath = dir + "/out", errPath = dir + "/err"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        if let environment { p.environment = environment }
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        try out.close()
-        try err.close()
-        return RunResult(status: p.terminationStatus,
-                         stdout: String(decoding: try fileBytes(outPath), as: UTF8.self),
-                         stderr: String(decoding: try fileBytes(errPath), as: UTF8.self))
+        let r = try ToolProcess.run(executable, arguments, environment: environment)
+        return RunResult(status: r.status, stdout: r.stdoutText, stderr: r.stderr)
     }
 
     /// The `tinify` executable built beside the test bundle.
     static func tinifyPath() throws -> String {
-        var candidates: [URL] = []
-        for b in Bundle.allBundles where b.bundleURL.pathExtension == "xctest" {
-            candidates.append(b.bundleURL.deletingLastPathComponent())
+        guard let p = ToolProcess.tinifyPath() else {
+            throw FormatTestFailure("the tinify binary is not beside the test bundle; build it with `swift build --build-tests`")
         }
-        candidates.append(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
-        if let a0 = CommandLine.arguments.first { candidates.append(URL(fileURLWithPath: a0).deletingLastPathComponent()) }
-        for dir in candidates {
-            let p = dir.appendingPathComponent("tinify").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        throw FormatTestFailure("the tinify binary is not beside the test bundle; build it with `swift build --build-tests`")
+        return p
     }
 
     /// Runs `tinify`.

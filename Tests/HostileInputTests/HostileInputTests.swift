@@ -133,8 +133,8 @@ final class HostileInputTests: XCTestCase {
     /// The `tinify` binary prints exactly one `error: <file>: …` line on stderr, nothing on
     /// stdout, and exits 1.
     func testCommandLineReportsHostileFilesOnOneLine() throws {
-        guard let tinify = TinifyBinary.path() else {
-            throw XCTSkip("the tinify binary was not found beside the test bundle (\(TinifyBinary.searched.joined(separator: ", "))); build it with `swift build --build-tests`")
+        guard let tinify = ToolProcess.tinifyPath() else {
+            throw XCTSkip("the tinify binary was not found beside the test bundle (\(ToolProcess.searchedDirectories.joined(separator: ", "))); build it with `swift build --build-tests`")
         }
         let corpus = try HostileCorpus.load()
         let byName = Dictionary(uniqueKeysWithValues: corpus.hostile.map { ($0.file, $0) })
@@ -143,7 +143,7 @@ final class HostileInputTests: XCTestCase {
                              ("zip-name-control-chars.pth", false), ("view-key-control-chars.pth", true)] {
             guard let c = byName[file] else { XCTFail("\(file) is not in expected.json"); continue }
             let path = Fixtures.path("hostile/" + file)
-            let r = try TinifyBinary.run(tinify, ["inspect"] + (json ? ["--json"] : []) + [path])
+            let r = try ToolProcess.run(tinify, ["inspect"] + (json ? ["--json"] : []) + [path])
             XCTAssertEqual(r.status, 1, "\(file): exit status")
             XCTAssertTrue(r.stdout.isEmpty, "\(file): stdout is not empty: \(String(decoding: r.stdout, as: UTF8.self).prefix(200))")
             let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false)
@@ -459,51 +459,5 @@ private enum Mutations {
         for _ in 0..<10 { out.append(.set(position(), [0x00, 0xFF, 0x7F, 0x80][rng.below(4)])) }
         for _ in 0..<15 { out.append(.fill(position(), 1 + rng.below(8), rng.below(2) == 0 ? 0x00 : 0xFF)) }
         return out
-    }
-}
-
-// MARK: - The tinify binary
-
-private struct ProcessOutput {
-    let status: Int32
-    let stdout: Data
-    let stderr: String
-}
-
-private enum TinifyBinary {
-    /// Directories searched for `tinify`: beside the xctest bundle, this process's executable
-    /// and argv[0] (on Linux the bundle is `<bin>/TinifyPackageTests.xctest`).
-    static var searched: [String] {
-        var dirs: [URL] = []
-        for b in Bundle.allBundles where b.bundleURL.pathExtension == "xctest" {
-            dirs.append(b.bundleURL.deletingLastPathComponent())
-        }
-        dirs.append(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
-        if let a0 = CommandLine.arguments.first { dirs.append(URL(fileURLWithPath: a0).deletingLastPathComponent()) }
-        return dirs.map(\.path)
-    }
-
-    static func path() -> String? {
-        searched.map { $0 + "/tinify" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> ProcessOutput {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        let errHandle = err.fileHandleForReading
-        DispatchQueue.global().async { errBox.data = errHandle.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return ProcessOutput(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 }

@@ -62,51 +62,19 @@ extension Tensor {
 }
 
 /// The result of running a process.
-struct ProcessResult {
-    let status: Int32
-    let stdout: Data
-    let stderr: String
-}
+typealias ProcessResult = ToolProcess.Result
 
 enum TinifyBinary {
     /// The `tinify` executable built beside the test bundle (`.build-*/debug/tinify`).
     static func path() throws -> String {
-        var candidates: [URL] = []
-        // On Linux the bundle is `<bin>/TinifyPackageTests.xctest`; on macOS `<bin>/X.xctest/Contents/MacOS/X`.
-        for b in Bundle.allBundles where b.bundleURL.pathExtension == "xctest" {
-            candidates.append(b.bundleURL.deletingLastPathComponent())
+        guard let p = ToolProcess.tinifyPath() else {
+            throw TestFailure("the tinify binary is not beside the test bundle (looked in \(ToolProcess.searchedDirectories)); build it with `swift build --build-tests`")
         }
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        candidates.append(exe.deletingLastPathComponent())
-        if let a0 = CommandLine.arguments.first { candidates.append(URL(fileURLWithPath: a0).deletingLastPathComponent()) }
-        for dir in candidates {
-            let p = dir.appendingPathComponent("tinify").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        throw TestFailure("the tinify binary is not beside the test bundle (looked in \(candidates.map(\.path))); build it with `swift build --build-tests`")
+        return p
     }
 
     /// Runs `executable` with `arguments`, collecting both outputs.
-    static func run(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read both pipes before waiting, so a large output cannot block the child.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        let errHandle = err.fileHandleForReading
-        DispatchQueue.global().async { errBox.data = errHandle.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return ProcessResult(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errBox.data, as: UTF8.self))
-    }
+    static func run(_ executable: String, _ arguments: [String]) throws -> ProcessResult { try ToolProcess.run(executable, arguments) }
 
     /// Runs `tinify` with `arguments`.
     static func run(_ arguments: [String]) throws -> ProcessResult { try run(path(), arguments) }
