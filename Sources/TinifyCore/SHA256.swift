@@ -38,28 +38,32 @@ public final class SHA256Hasher {
         return String(decoding: s, as: UTF8.self)
     }
 
-    /// The SHA-256 of a mapped file's contents, in hex. The file is read through a descriptor into
-    /// a small buffer, so the mapping's pages stay untouched (tearing down the page-table entries
-    /// of 100+ MB of touched mapping costs ~10–20 ms on whichever thread releases the file); it
-    /// falls back to the mapping when the path no longer names the mapped file.
-    public static func hex(of file: MappedFile) -> String {
+    /// The SHA-256 of a mapped file's contents, in hex. The file is hashed through a mapping of its
+    /// own, populated when it is made (`MAP_POPULATE`: one pass over the page cache instead of a
+    /// fault per 64 KiB, and no copy into a buffer as `pread` makes), so `file`'s mapping stays
+    /// untouched. `digested`, when given, gets the digest before that mapping is released
+    /// (unmapping 100+ MB of page tables takes a few milliseconds), so a waiting thread can go on.
+    /// When the path no longer names the mapped file, `file`'s own mapping is hashed.
+    public static func hex(of file: MappedFile, digested: ((String) -> Void)? = nil) -> String {
+        let digest: String
         if let fd = file.openDescriptor() {
             defer { close(fd) }
-            let h = SHA256Hasher()
-            let size = 256 << 10
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
-            defer { buffer.deallocate() }
-            var offset = 0
-            while offset < file.count {
-                let r = pread(fd, buffer, min(size, file.count - offset), off_t(offset))
-                if r < 0 && errno == EINTR { continue }
-                guard r > 0 else { break }
-                h.update(UnsafeRawBufferPointer(start: buffer, count: r))
-                offset += r
+            if file.count == 0 {
+                digest = hex(of: UnsafeRawBufferPointer(start: nil, count: 0))
+            } else if let p = mmap(nil, file.count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED {
+                _ = madvise(p, file.count, MADV_SEQUENTIAL)
+                digest = hex(of: UnsafeRawBufferPointer(start: p, count: file.count))
+                digested?(digest)
+                munmap(p, file.count)
+                return digest
+            } else {
+                digest = withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer) }
             }
-            if offset == file.count { return h.hexDigest() }
+        } else {
+            digest = withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer) }
         }
-        return withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer) }
+        digested?(digest)
+        return digest
     }
 
     /// The SHA-256 of `bytes`, in hex.

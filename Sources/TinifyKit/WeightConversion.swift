@@ -104,18 +104,22 @@ public enum WeightConversion {
 
     /// The SHA-256 of a mapped file, computed on a background thread from the moment it is made.
     final class BackgroundHash: @unchecked Sendable {
-        private let group = DispatchGroup()
+        private let ready = DispatchSemaphore(value: 0)
         private var value: String?
 
         init(_ file: MappedFile) {
-            DispatchQueue.global().async(group: group) { [self] in
-                value = SHA256Hasher.hex(of: file)
+            DispatchQueue.global().async { [self] in
+                _ = SHA256Hasher.hex(of: file) { digest in
+                    self.value = digest
+                    self.ready.signal()
+                }
             }
         }
 
         /// Waits for the digest (64 lowercase hex digits).
         func wait() -> String? {
-            group.wait()
+            ready.wait()
+            ready.signal()
             return value
         }
     }

@@ -108,6 +108,24 @@ final class HDF5DirectWriteTests: XCTestCase {
                        "the source hash is of the mapped file too")
     }
 
+    func testSourceHashOfAFileMatchesKnownDigests() throws {
+        // FIPS 180-2 test vectors, hashed through the file path (populated mapping) and the
+        // in-memory path; the early callback sees the same digest.
+        let vectors: [(String, String)] = [
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ]
+        for (i, (text, digest)) in vectors.enumerated() {
+            let path = dir + "/vector\(i)"
+            try writeFile(path, Array(text.utf8))
+            var early: String?
+            XCTAssertEqual(SHA256Hasher.hex(of: try MappedFile(path: path)) { early = $0 }, digest, text)
+            XCTAssertEqual(early, digest, text)
+            XCTAssertEqual(Array(text.utf8).withUnsafeBytes { SHA256Hasher.hex(of: $0) }, digest, text)
+        }
+    }
+
     func testConvertRecordsTheSourceHashAndReplacesAtomically() throws {
         let input = Fixtures.path("mbt2018-N8-M12.pth")
         let out = dir + "/model.h5"
