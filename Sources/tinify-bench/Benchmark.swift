@@ -78,6 +78,8 @@ struct Comparison {
     let title: String
     let tinify: Figure
     let anchor: Figure
+    /// Further measured lines printed under the ratio (e.g. a cost the goal has to fit in).
+    var notes: [String] = []
 
     /// The report: both figures and the ratio Tinify / anchor (below 1 means Tinify is faster).
     var text: String {
@@ -89,6 +91,7 @@ struct Comparison {
         let ratio = tinify.seconds / anchor.seconds
         return [title, "  " + row(tinify), "  " + row(anchor),
                 "  " + "ratio Tinify/anchor".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.2f", ratio)
-                    + (ratio <= 1 ? "      (Tinify no slower)" : "      (Tinify slower)")].joined(separator: "\n")
+                    + (ratio <= 1 ? "      (Tinify no slower)" : "      (Tinify slower)")]
+            .joined(separator: "\n") + notes.map { "\n  " + $0 }.joined()
     }
 }
