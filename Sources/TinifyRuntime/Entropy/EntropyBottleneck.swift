@@ -71,7 +71,11 @@ public final class EntropyBottleneck: @unchecked Sendable {
         target = w.has(prefix + ".target") ? try w.floats(prefix + ".target", shape: [3]) : [-t, 0, t]
         likelihoodBound = try w.scalar(prefix + ".likelihood_lower_bound.bound", default: Float(1e-9))
         isUpdated = !w.isEmpty(prefix + "._offset")
+        codingTable = Result { try CDFTable(w, prefix) }
     }
+
+    /// The stored CDF tables for coding, or why they cannot code (thrown only when coding).
+    let codingTable: Result<CDFTable, Error>
 
     /// The medians `quantiles[:, 0, 1]`.
     public var medians: [Float] { (0..<channels).map { quantiles[$0 * 3 + 1] } }

@@ -30,7 +30,11 @@ public final class GaussianConditional: @unchecked Sendable {
         likelihoodBound = try w.scalar(prefix + ".likelihood_lower_bound.bound", default: Float(1e-9))
         scaleTable = w.has(prefix + ".scale_table") ? try w.floats(prefix + ".scale_table") : []
         isUpdated = !w.isEmpty(prefix + "._offset")
+        codingTable = Result { try CDFTable(w, prefix) }
     }
+
+    /// The stored CDF tables for coding, or why they cannot code (thrown only when coding).
+    let codingTable: Result<CDFTable, Error>
 
     /// CompressAI's `get_scale_table()`: `exp(linspace(ln 0.11, ln 256, 64))` in float32.
     public static func defaultScaleTable(min: Double = 0.11, max: Double = 256, levels: Int = 64) -> [Float] {

@@ -27,6 +27,21 @@ public struct ForwardResult: Sendable {
     }
 }
 
+/// What `compress` returns (CompressAI's `{"strings", "shape"}`).
+public struct CompressedLatents: Sendable, Equatable {
+    /// One group per entropy model in CompressAI's order (`[y]`, or `[y, z]` for hyperpriors),
+    /// each with one rANS string per batch item.
+    public var strings: [[[UInt8]]]
+    /// The height and width of the latent decoded first: y for the factorized models, z otherwise.
+    public var shape: [Int]
+
+    /// Strings and shape.
+    public init(strings: [[[UInt8]]], shape: [Int]) {
+        self.strings = strings
+        self.shape = shape
+    }
+}
+
 /// A CompressAI image model that runs on the CPU.
 public protocol CompressionRuntimeModel: AnyObject, Sendable {
     /// The CompressAI zoo name (`bmshj2018-factorized`, …).
@@ -45,6 +60,11 @@ public protocol CompressionRuntimeModel: AnyObject, Sendable {
     /// (int32 `_offset`, `_quantized_cdf`, `_cdf_length`; float32 `scale_table`). Empty when the
     /// checkpoint's CDFs are already built and `force` is false (CompressAI's no-op).
     func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor]
+    /// `compress(x)`: the rANS strings of an NCHW float tensor in [0, 1] whose sides are
+    /// multiples of `downsamplingFactor`, coded with the checkpoint's stored CDF tables.
+    func compress(_ x: FloatTensor) throws -> CompressedLatents
+    /// `decompress(strings, shape)`: x̂ = g_s(ŷ) clamped to [0, 1].
+    func decompress(_ latents: CompressedLatents) throws -> FloatTensor
 }
 
 /// The entropy models a model owns, for `auxLoss` and `update`.

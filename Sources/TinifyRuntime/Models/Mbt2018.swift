@@ -20,6 +20,8 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
     public var downsamplingFactor: Int { 64 }
     let gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential
     let context: Conv2d
+    /// The context model's causal taps, for the pixel-by-pixel coding loop.
+    let causalContext: CausalContext
     let entropyParameters: Sequential
     let entropyBottleneck: EntropyBottleneck
     let gc: GaussianConditional
@@ -31,6 +33,7 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
         self.n = n; self.m = m
         gA = t.gA; gS = t.gS; hA = t.hA; hS = t.hS
         context = try MaskedConv.make(w, "context_prediction", in: m, out: 2 * m, kernel: 5)
+        causalContext = try CausalContext(w, "context_prediction", in: m, out: 2 * m)
         entropyParameters = t.entropyParameters
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")

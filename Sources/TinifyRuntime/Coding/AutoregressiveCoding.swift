@@ -1,0 +1,149 @@
+// TinifyRuntime: compress / decompress of the autoregressive models, mirroring
+// compressai.models.JointAutoregressiveHierarchicalPriors._compress_ar / _decompress_ar (v1.2.8),
+// which Cheng2020Anchor and Cheng2020Attention inherit. z is coded as in the hyperprior models;
+// y is coded pixel by pixel in raster order into one stream per image: at each position the
+// masked 5×5 context of the already-coded ŷ and the hyperprior's parameters there give (σ, μ)
+// through entropy_parameters, and the M channels are coded with build_indexes(σ), ŷ = q + μ.
+// Encoder and decoder run the same context arithmetic on the same values, so they agree exactly.
+import TinifyCore
+
+/// The causal taps of the 'A'-masked 5×5 context convolution: rows above and the two positions
+/// to the left (12 taps), as a dense (out, in · 12) matrix, and the bias.
+struct CausalContext: @unchecked Sendable {
+    /// Kernel size and padding of the context model.
+    static let kernel = 5, padding = 2
+    /// The (row, column) offsets within the 5×5 window that the mask keeps.
+    static let taps: [(Int, Int)] = (0..<(kernel * kernel)).compactMap { i in
+        let (r, c) = (i / kernel, i % kernel)
+        return r < kernel / 2 || (r == kernel / 2 && c < kernel / 2) ? (r, c) : nil
+    }
+    let inChannels: Int, outChannels: Int
+    /// weights[o · (in · taps) + c · taps + t].
+    let weights: [Float]
+    let bias: [Float]
+
+    /// Binds `<prefix>.weight` (out, in, 5, 5) and `<prefix>.bias`.
+    init(_ w: WeightReader, _ prefix: String, in inC: Int, out outC: Int) throws {
+        let k = CausalContext.kernel
+        let all = try w.floats(prefix + ".weight", shape: [outC, inC, k, k])
+        let taps = CausalContext.taps
+        var dense = [Float](repeating: 0, count: outC * inC * taps.count)
+        for o in 0..<outC {
+            for c in 0..<inC {
+                for (t, (r, col)) in taps.enumerated() {
+                    dense[(o * inC + c) * taps.count + t] = all[((o * inC + c) * k + r) * k + col]
+                }
+            }
+        }
+        weights = dense
+        bias = w.has(prefix + ".bias") ? try w.floats(prefix + ".bias", shape: [outC]) : [Float](repeating: 0, count: outC)
+        inChannels = inC
+        outChannels = outC
+    }
+
+    /// The context at (h, w) of `plane` (in · (H+4) · (W+4), padded by 2), written to `out`.
+    func context(_ plane: UnsafePointer<Float>, height: Int, width: Int, h: Int, w: Int, into out: UnsafeMutablePointer<Float>) {
+        let taps = CausalContext.taps, pw = width + 2 * CausalContext.padding, ph = height + 2 * CausalContext.padding
+        var window = [Float](repeating: 0, count: inChannels * taps.count)
+        for c in 0..<inChannels {
+            for (t, (r, col)) in taps.enumerated() { window[c * taps.count + t] = plane[(c * ph + h + r) * pw + w + col] }
+        }
+        weights.withUnsafeBufferPointer { wp in
+            for o in 0..<outChannels {
+                let row = wp.baseAddress! + o * window.count
+                var acc: Float = 0
+                for i in 0..<window.count { acc += row[i] * window[i] }
+                out[o] = acc + bias[o]
+            }
+        }
+    }
+}
+
+extension JointAutoregressiveHierarchicalPriors {
+    /// The Gaussian parameters at (h, w): entropy_parameters(cat(params[:, h, w], ctx)) split into
+    /// scales and means (M each).
+    private func parameters(_ params: FloatTensor, batch b: Int, plane: UnsafePointer<Float>, height: Int, width: Int,
+                            h: Int, w: Int) -> (scales: [Float], means: [Float]) {
+        let (pc, area) = (params.c, height * width)
+        var input = [Float](repeating: 0, count: pc + causalContext.outChannels)
+        for c in 0..<pc { input[c] = params[(b * pc + c) * area + h * width + w] }
+        input.withUnsafeMutableBufferPointer { p in
+            causalContext.context(plane, height: height, width: width, h: h, w: w, into: p.baseAddress! + pc)
+        }
+        let gp = entropyParameters(FloatTensor(shape: [1, input.count, 1, 1], data: input)).data
+        return (Array(gp[0..<m]), Array(gp[m..<(2 * m)]))
+    }
+
+    /// `compress(x)`: strings [y, z] (one autoregressive y stream per image), shape = z's size.
+    public func compress(_ x: FloatTensor) throws -> CompressedLatents {
+        try checkInput(x, factor: downsamplingFactor)
+        let y = gA(x)
+        let z = hA(y)
+        let zStrings = try entropyBottleneck.compress(z)
+        let zHat = try entropyBottleneck.decompress(zStrings, height: z.h, width: z.w)
+        let params = hS(zHat)
+        let table = try gc.codingTable.get()
+        let (height, width) = (4 * z.h, 4 * z.w)
+        guard y.h == height, y.w == width, y.c == m else { throw CodingError.shapeMismatch("y \(y.shape) for z \(z.shape)") }
+        let pad = CausalContext.padding, (ph, pw) = (height + 2 * pad, width + 2 * pad)
+        var yStrings: [[UInt8]] = []
+        for b in 0..<y.n {
+            // ŷ padded, holding y until each position is coded (the mask never reads those).
+            var plane = [Float](repeating: 0, count: m * ph * pw)
+            for c in 0..<m { for h in 0..<height { for w in 0..<width {
+                plane[(c * ph + h + pad) * pw + w + pad] = y[((b * m + c) * height + h) * width + w]
+            } } }
+            var symbols = [Int32](), indexes = [Int32]()
+            symbols.reserveCapacity(m * height * width)
+            indexes.reserveCapacity(m * height * width)
+            for h in 0..<height {
+                for w in 0..<width {
+                    let (scales, means) = plane.withUnsafeBufferPointer {
+                        parameters(params, batch: b, plane: $0.baseAddress!, height: height, width: width, h: h, w: w)
+                    }
+                    indexes.append(contentsOf: try gc.indexes(scales))
+                    for c in 0..<m {
+                        let at = (c * ph + h + pad) * pw + w + pad
+                        let q = try Symbols.round(plane[at] - means[c])
+                        plane[at] = Float(q) + means[c]
+                        symbols.append(q)
+                    }
+                }
+            }
+            var encoder = RansEncoder()
+            try encoder.encode(symbols, indexes: indexes, table: table)
+            yStrings.append(encoder.flush())
+        }
+        return CompressedLatents(strings: [yStrings, zStrings], shape: [z.h, z.w])
+    }
+
+    /// `decompress(strings, shape)`.
+    public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
+        try checkLatents(c, groups: 2, limit: 1 << 12)
+        let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
+        let params = hS(zHat)
+        let table = try gc.codingTable.get()
+        let (height, width) = (4 * c.shape[0], 4 * c.shape[1])
+        let pad = CausalContext.padding, (ph, pw) = (height + 2 * pad, width + 2 * pad)
+        var yHat = FloatTensor(shape: [c.strings[0].count, m, height, width], repeating: 0)
+        for (b, string) in c.strings[0].enumerated() {
+            var decoder = try RansDecoder(string)
+            var plane = [Float](repeating: 0, count: m * ph * pw)
+            for h in 0..<height {
+                for w in 0..<width {
+                    let (scales, means) = plane.withUnsafeBufferPointer {
+                        parameters(params, batch: b, plane: $0.baseAddress!, height: height, width: width, h: h, w: w)
+                    }
+                    let q = try decoder.decode(indexes: try gc.indexes(scales), table: table)
+                    for ch in 0..<m { plane[(ch * ph + h + pad) * pw + w + pad] = Float(q[ch]) + means[ch] }
+                }
+            }
+            yHat.withUnsafeMutableBufferPointer { p in
+                for ch in 0..<m { for h in 0..<height { for w in 0..<width {
+                    p[((b * m + ch) * height + h) * width + w] = plane[(ch * ph + h + pad) * pw + w + pad]
+                } } }
+            }
+        }
+        return clamped(gS(yHat))
+    }
+}

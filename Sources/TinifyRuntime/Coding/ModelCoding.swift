@@ -1,0 +1,65 @@
+// TinifyRuntime: compress / decompress of the factorized and hyperprior models, mirroring
+// compressai.models.FactorizedPrior, ScaleHyperprior and MeanScaleHyperprior (v1.2.8):
+// factorized: strings [y] coded by the bottleneck, shape = y's size;
+// hyperpriors: z = h_a(y) coded by the bottleneck, ẑ decoded back (as the decoder will see it),
+// scales (and means) = h_s(ẑ), y coded by the Gaussian conditional; strings [y, z], shape = z's size.
+import TinifyCore
+
+/// Checks a compressed latent set: `groups` string groups, each with the same number of strings,
+/// and a two-number positive shape no larger than `limit` per side.
+func checkLatents(_ c: CompressedLatents, groups: Int, limit: Int = 1 << 16) throws {
+    guard c.strings.count == groups else { throw CodingError.shapeMismatch("\(c.strings.count) string groups, expected \(groups)") }
+    guard let batch = c.strings.first?.count, batch >= 1, c.strings.allSatisfy({ $0.count == batch }) else {
+        throw CodingError.shapeMismatch("string groups of different or zero batch sizes")
+    }
+    guard c.shape.count == 2, c.shape.allSatisfy({ $0 > 0 && $0 <= limit }) else {
+        throw CodingError.shapeMismatch("latent shape \(c.shape), expected two sides in 1…\(limit)")
+    }
+}
+
+/// x̂ clamped to [0, 1] (`clamp_(0, 1)`).
+func clamped(_ x: FloatTensor) -> FloatTensor { x.map { Swift.min(Swift.max($0, 0), 1) } }
+
+extension FactorizedPrior {
+    /// `compress(x)`: strings [y], shape = y's height and width.
+    public func compress(_ x: FloatTensor) throws -> CompressedLatents {
+        try checkInput(x, factor: downsamplingFactor)
+        let y = gA(x)
+        return CompressedLatents(strings: [try entropyBottleneck.compress(y)], shape: [y.h, y.w])
+    }
+
+    /// `decompress(strings, shape)`.
+    public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
+        try checkLatents(c, groups: 1)
+        return clamped(gS(try entropyBottleneck.decompress(c.strings[0], height: c.shape[0], width: c.shape[1])))
+    }
+}
+
+extension ScaleHyperprior {
+    /// The Gaussian parameters h_s(ẑ) gives: scales only (bmshj2018-hyperprior) or scales and means (mbt2018-mean).
+    func gaussianParameters(_ zHat: FloatTensor) -> (scales: FloatTensor, means: FloatTensor?) {
+        let p = hS(zHat)
+        return id == .mbt2018Mean ? (p.channels(0..<m), p.channels(m..<(2 * m))) : (p, nil)
+    }
+
+    /// `compress(x)`: strings [y, z], shape = z's height and width.
+    public func compress(_ x: FloatTensor) throws -> CompressedLatents {
+        try checkInput(x, factor: downsamplingFactor)
+        let y = gA(x)
+        let z = hA(id == .mbt2018Mean ? y : y.map { abs($0) })
+        let zStrings = try entropyBottleneck.compress(z)
+        let zHat = try entropyBottleneck.decompress(zStrings, height: z.h, width: z.w)
+        let (scales, means) = gaussianParameters(zHat)
+        let yStrings = try gc.compress(y, indexes: try gc.indexes(scales.data), means: means)
+        return CompressedLatents(strings: [yStrings, zStrings], shape: [z.h, z.w])
+    }
+
+    /// `decompress(strings, shape)`.
+    public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
+        try checkLatents(c, groups: 2)
+        let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
+        let (scales, means) = gaussianParameters(zHat)
+        let yHat = try gc.decompress(c.strings[0], indexes: try gc.indexes(scales.data), means: means, shape: scales.shape)
+        return clamped(gS(yHat))
+    }
+}
