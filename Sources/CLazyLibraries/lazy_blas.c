@@ -35,3 +35,9 @@ int png_image_write_to_file(png_imagep image, const char *file, int convert_to_8
     CLAZY_FORWARD(png, png_image_write_to_file);
     return clazy_fp_png_image_write_to_file(image, file, convert_to_8bit, buffer, row_stride, colormap);
 }
+
+int png_image_write_to_memory(png_imagep image, void *memory, png_alloc_size_t *PNG_RESTRICT memory_bytes,
+                              int convert_to_8_bit, const void *buffer, png_int_32 row_stride, const void *colormap) {
+    CLAZY_FORWARD(png, png_image_write_to_memory);
+    return clazy_fp_png_image_write_to_memory(image, memory, memory_bytes, convert_to_8_bit, buffer, row_stride, colormap);
+}

@@ -23,13 +23,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         var model: (any CompressionRuntimeModel)?
-        try reportingErrors(checkpoint) {
-            let store = try WeightFile.open(checkpoint)
-            let stateDict = StateDict(store)
-            let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
-            let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)
-            model = try RuntimeModels.make(architecture: name, store: canonical)
-        }
+        try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
         guard let model else { throw ExitCode(1) }
         if let output {
             try reportingErrors(output) {
@@ -47,7 +41,7 @@ struct Eval: ParsableCommand {
                         rows.append(.object([("file", .string(file)), ("estimated_bpp", .number(row.bpp)),
                                              ("forward_psnr", .number(row.psnr)), ("seconds", .number(row.seconds))]))
                     } else {
-                        print("\(file): \(fmt(row.bpp, 4)) bpp (estimated), PSNR \(fmt(row.psnr, 3)) dB, \(fmt(row.seconds, 3)) s")
+                        print("\(file): \(decimal(row.bpp, 4)) bpp (estimated), PSNR \(decimal(row.psnr, 3)) dB, \(decimal(row.seconds, 3)) s")
                     }
                 }
             } catch { failed = true }
@@ -70,17 +64,5 @@ struct Eval: ParsableCommand {
             try PNGImage.write(xHat, to: (output.hasSuffix("/") ? output : output + "/") + (stem.isEmpty ? base : stem) + ".png")
         }
         return (Metrics.estimatedBPP(result, pixels: x.h * x.w), Metrics.psnr(x, xHat), seconds)
-    }
-
-    /// `v` with `digits` decimals (no Foundation formatting in the static binary).
-    private func fmt(_ v: Double, _ digits: Int) -> String {
-        guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let r = (abs(v) * scale).rounded()
-        let whole = Int(r / scale), frac = Int(r - Double(whole) * scale)
-        var f = String(frac)
-        while f.count < digits { f = "0" + f }
-        return (v < 0 && r > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + f : "")
     }
 }

@@ -8,7 +8,7 @@ struct Tinify: ParsableCommand {
         commandName: "tinify",
         abstract: "Read, verify, convert and run CompressAI checkpoints without Python.",
         version: TinifyVersion.string,
-        subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self, Update.self, Eval.self])
+        subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self, Update.self, Eval.self, Compress.self, Decompress.self])
 
     /// `inspect` in its plain form runs directly (ArgumentParser's parsing costs milliseconds of
     /// start-up); every other command line goes through ArgumentParser.
@@ -16,9 +16,9 @@ struct Tinify: ParsableCommand {
         // Plain `inspect` exits within milliseconds, before OpenBLAS's idle threads matter
         // (joining them costs ~5 ms).
         if let inspect = InspectRequest(arguments: Array(CommandLine.arguments.dropFirst())) { inspect.runAndExit() }
-        // OpenBLAS starts worker threads at load that spin for ~0.1 s; only `eval` does BLAS work
-        // (and manages its threads itself), so every other command stops them at once.
-        if CommandLine.arguments.dropFirst().first != "eval" { stopIdleBLASThreads() }
+        // OpenBLAS starts worker threads at load that spin for ~0.1 s; only eval, compress and decompress do BLAS work
+        // (and they manage the threads themselves), so every other command stops them at once.
+        if !["eval", "compress", "decompress"].contains(CommandLine.arguments.dropFirst().first ?? "") { stopIdleBLASThreads() }
         main(nil)
     }
 }

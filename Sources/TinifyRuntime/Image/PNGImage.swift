@@ -1,7 +1,8 @@
 // TinifyRuntime: 8-bit PNG input and output through libpng's simplified API
-// (png_image_begin_read_from_file / png_image_finish_read / png_image_write_to_file), which
+// (png_image_begin_read_from_file / png_image_finish_read / png_image_write_to_memory), which
 // reports errors in a message instead of longjmp-ing through Swift frames.
 import CPNG
+import TinifyCore
 
 /// An 8-bit RGB image as a 1×3×H×W float tensor in [0, 1] (value / 255), as torchvision's
 /// `ToTensor` gives it.
@@ -55,9 +56,27 @@ public enum PNGImage {
         }
     }
 
-    /// Writes the first image of an N×3×H×W tensor as an 8-bit RGB PNG, clamping to [0, 1] and
-    /// rounding to the nearest level.
-    public static func write(_ x: FloatTensor, to path: String) throws {
+    /// How float samples in [0, 1] become 8-bit levels.
+    public enum Levels: Sendable {
+        /// The nearest level, round(v · 255).
+        case nearest
+        /// torchvision's `ToPILImage`: v · 255 truncated (what CompressAI's codec.py writes).
+        case truncated
+    }
+
+    /// Writes the first image of an N×3×H×W tensor as an 8-bit RGB PNG, clamping to [0, 1]; the
+    /// file is written whole to a temporary beside `path` and renamed into place.
+    public static func write(_ x: FloatTensor, to path: String, levels: Levels = .nearest) throws {
+        let bytes = try encode(x, levels: levels, path: path)
+        do {
+            try AtomicFile.write(to: path) { out in try out.write(bytes) }
+        } catch let e as FileError {
+            throw RuntimeError.image(path: path, reason: e.description)
+        }
+    }
+
+    /// The PNG file bytes of the first image of an N×3×H×W tensor (`path` names errors).
+    public static func encode(_ x: FloatTensor, levels: Levels = .nearest, path: String = "image") throws -> [UInt8] {
         guard x.shape.count == 4, x.c == 3, x.h > 0, x.w > 0 else {
             throw RuntimeError.image(path: path, reason: "expected an N×3×H×W tensor, got \(x.shape)")
         }
@@ -67,7 +86,7 @@ public enum PNGImage {
             for c in 0..<3 {
                 let v = x[c * plane + i]
                 let clamped = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
-                pixels[i * 3 + c] = UInt8((clamped * 255).rounded())
+                pixels[i * 3 + c] = levels == .nearest ? UInt8((clamped * 255).rounded()) : UInt8(clamped * 255)
             }
         }
         var image = png_image()
@@ -75,9 +94,16 @@ public enum PNGImage {
         image.width = png_uint_32(width)
         image.height = png_uint_32(height)
         image.format = png_uint_32(PNG_FORMAT_FLAG_COLOR)
-        let ok = pixels.withUnsafeBytes { png_image_write_to_file(&image, path, 0, $0.baseAddress, 0, nil) }
         defer { png_image_free(&image) }
-        guard ok != 0 else { throw RuntimeError.image(path: path, reason: "cannot write png: \(message(image))") }
+        var size: png_alloc_size_t = 0
+        let sized = pixels.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, 0, nil) }
+        guard sized != 0, size > 0 else { throw RuntimeError.image(path: path, reason: "cannot encode png: \(message(image))") }
+        var out = [UInt8](repeating: 0, count: Int(size))
+        let ok = out.withUnsafeMutableBytes { o in
+            pixels.withUnsafeBytes { png_image_write_to_memory(&image, o.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+        }
+        guard ok != 0 else { throw RuntimeError.image(path: path, reason: "cannot encode png: \(message(image))") }
+        return Array(out.prefix(Int(size)))
     }
 
     static func message(_ image: png_image) -> String {

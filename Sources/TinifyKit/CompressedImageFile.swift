@@ -1,0 +1,104 @@
+// TinifyKit: the compressed-image file of CompressAI's `examples/codec.py` (v1.2.8), big-endian:
+// uint8 model id (index in the zoo: bmshj2018-factorized 0 … cheng2020-attn 6); uint8
+// metric << 4 | (quality − 1); uint32 height, width (of the original image); uint8 bit depth;
+// uint32 latent shape[0], shape[1], number of strings; then per string a uint32 length and the
+// bytes. The file is untrusted input: every count and length is checked against the bytes left.
+import TinifyRuntime
+
+/// A compressed image: which model wrote it, the original size and the rANS strings.
+public struct CompressedImageFile: Equatable, Sendable {
+    /// The architecture (zoo name) whose model id the header holds.
+    public var architecture: String
+    /// 0 for MSE-trained weights, 1 for MS-SSIM (codec.py's `metric_ids`).
+    public var metric: Int
+    /// The zoo quality, 1…16.
+    public var quality: Int
+    /// The original image's height and width (before padding).
+    public var height: Int, width: Int
+    /// Bits per sample of the original image.
+    public var bitDepth: Int
+    /// The strings (one per entropy model, batch of one) and the latent shape.
+    public var latents: CompressedLatents
+
+    /// The largest image, in pixels, a file may declare (a 8192×8192 image).
+    public static let maxPixels = 1 << 26
+
+    /// A file from its parts.
+    public init(architecture: String, metric: Int = 0, quality: Int = 1, height: Int, width: Int, bitDepth: Int = 8,
+                latents: CompressedLatents) {
+        self.architecture = architecture
+        self.metric = metric
+        self.quality = quality
+        self.height = height
+        self.width = width
+        self.bitDepth = bitDepth
+        self.latents = latents
+    }
+
+    /// The file's bytes. Throws when a field does not fit its slot.
+    public func encoded() throws -> [UInt8] {
+        guard let id = RuntimeModels.architectures.firstIndex(of: architecture) else {
+            throw CodingError.badContainer("no model id for architecture \(architecture)")
+        }
+        guard (0...15).contains(metric), (1...16).contains(quality), (1...255).contains(bitDepth),
+              latents.strings.allSatisfy({ $0.count == 1 }), latents.shape.count == 2 else {
+            throw CodingError.badContainer("metric \(metric), quality \(quality), bit depth \(bitDepth) or batch size do not fit the format")
+        }
+        var out: [UInt8] = [UInt8(id), UInt8(metric << 4 | (quality - 1))]
+        func u32(_ v: Int) throws {
+            guard let u = UInt32(exactly: v) else { throw CodingError.badContainer("\(v) does not fit in 32 bits") }
+            out += [UInt8(u >> 24), UInt8(truncatingIfNeeded: u >> 16), UInt8(truncatingIfNeeded: u >> 8), UInt8(truncatingIfNeeded: u)]
+        }
+        try u32(height)
+        try u32(width)
+        out.append(UInt8(bitDepth))
+        try u32(latents.shape[0])
+        try u32(latents.shape[1])
+        try u32(latents.strings.count)
+        for group in latents.strings {
+            try u32(group[0].count)
+            out += group[0]
+        }
+        return out
+    }
+
+    /// Parses a file's bytes.
+    public init(decoding bytes: [UInt8]) throws {
+        var at = 0
+        func u8() throws -> Int {
+            guard at < bytes.count else { throw CodingError.badContainer("ends at byte \(at), inside the header") }
+            at += 1
+            return Int(bytes[at - 1])
+        }
+        func u32() throws -> Int {
+            guard bytes.count - at >= 4 else { throw CodingError.badContainer("ends at byte \(bytes.count), inside a 4-byte field at \(at)") }
+            let v = Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
+            at += 4
+            return v
+        }
+        let id = try u8()
+        guard id < RuntimeModels.architectures.count else { throw CodingError.badContainer("unknown model id \(id)") }
+        let code = try u8()
+        let height = try u32(), width = try u32()
+        guard height > 0, width > 0, height.multipliedReportingOverflow(by: width).partialValue <= CompressedImageFile.maxPixels,
+              height <= CompressedImageFile.maxPixels, width <= CompressedImageFile.maxPixels else {
+            throw CodingError.badContainer("image of \(height)×\(width) pixels (at most \(CompressedImageFile.maxPixels) pixels)")
+        }
+        let depth = try u8()
+        let shape = [try u32(), try u32()]
+        let count = try u32()
+        guard (1...2).contains(count) else { throw CodingError.badContainer("\(count) strings (1 or 2 expected)") }
+        var strings: [[[UInt8]]] = []
+        for i in 0..<count {
+            let length = try u32()
+            guard length <= bytes.count - at else {
+                throw CodingError.badContainer("string \(i) of \(length) bytes at byte \(at), but \(bytes.count - at) bytes remain")
+            }
+            strings.append([Array(bytes[at..<(at + length)])])
+            at += length
+        }
+        guard at == bytes.count else { throw CodingError.badContainer("\(bytes.count - at) bytes after the last string") }
+        self.init(architecture: RuntimeModels.architectures[id], metric: code >> 4, quality: (code & 15) + 1,
+                  height: height, width: width, bitDepth: depth, latents: CompressedLatents(strings: strings, shape: shape))
+    }
+}

@@ -1,0 +1,55 @@
+// TinifyKit: `tinify compress` / `tinify decompress` — real entropy coding of images with a
+// checkpoint's model, as CompressAI's `examples/codec.py` does it: the image is padded (centred,
+// zeros) to a multiple of 64, compressed to rANS strings, and stored with its original size;
+// decoding runs the model's decompress, crops the padding and writes an 8-bit PNG with
+// torchvision's `ToPILImage` levels (v · 255 truncated).
+import Dispatch
+import TinifyCore
+import TinifyRuntime
+
+/// Compresses PNG images to codec.py files and back.
+public enum ImageCodec {
+    /// codec.py pads every model's input to this multiple ("maximum 6 strides of 2").
+    public static let padMultiple = 64
+    /// The largest compressed file `decompress` reads.
+    public static let maxFileBytes = 1 << 28
+
+    /// What `compress` made.
+    public struct Compressed {
+        /// The file.
+        public let file: CompressedImageFile
+        /// Its bytes.
+        public let bytes: [UInt8]
+        /// Bits per pixel of the whole file (header included), as codec.py reports it.
+        public var bitsPerPixel: Double { Double(bytes.count * 8) / Double(file.height * file.width) }
+        /// Seconds spent in the model and the coder.
+        public let seconds: Double
+    }
+
+    /// Compresses the PNG at `image` with `model`.
+    public static func compress(_ model: any CompressionRuntimeModel, image: String, metric: Int = 0, quality: Int = 1) throws -> Compressed {
+        let x = try PNGImage.read(image)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let padding = Padding(height: x.h, width: x.w, multiple: padMultiple)
+        let latents = try model.compress(padding.pad(x))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let file = CompressedImageFile(architecture: model.architecture, metric: metric, quality: quality,
+                                       height: x.h, width: x.w, bitDepth: 8, latents: latents)
+        return Compressed(file: file, bytes: try file.encoded(), seconds: seconds)
+    }
+
+    /// Decodes `file` with `model` (which must be the architecture the file names) to the
+    /// cropped reconstruction, a 1×3×H×W tensor in [0, 1].
+    public static func decompress(_ model: any CompressionRuntimeModel, file: CompressedImageFile) throws -> FloatTensor {
+        guard file.architecture == model.architecture else {
+            throw CodingError.badContainer("written by a \(file.architecture) model, but the checkpoint is \(model.architecture)")
+        }
+        let padding = Padding(height: file.height, width: file.width, multiple: padMultiple)
+        let (ph, pw) = (file.height + padding.top + padding.bottom, file.width + padding.left + padding.right)
+        let factor = file.latents.strings.count == 1 ? 16 : 64  // y (factorized) or z (hyperpriors)
+        guard file.latents.shape == [ph / factor, pw / factor] else {
+            throw CodingError.badContainer("latent shape \(file.latents.shape) does not fit a \(file.height)×\(file.width) image (expected \([ph / factor, pw / factor]))")
+        }
+        return padding.crop(try model.decompress(file.latents))
+    }
+}

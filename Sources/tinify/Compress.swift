@@ -1,0 +1,69 @@
+// tinify compress / decompress: real entropy coding of PNG images with a checkpoint's model,
+// in the file format of CompressAI's examples/codec.py.
+import ArgumentParser
+import Dispatch
+import TinifyCore
+import TinifyKit
+import TinifyRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Compress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compress a PNG image to a codec.py bitstream file with a checkpoint's model (rANS, CompressAI's exact bytes).")
+
+    @Option(help: "The checkpoint (updated: its CDF tables are used to code).") var checkpoint: String
+    @Argument(help: "An 8-bit PNG image.") var image: String
+    @Option(name: .shortAndLong, help: "The compressed file to write.") var output: String
+    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+    @Option(help: "The zoo quality recorded in the header (1–16).") var quality = 1
+    @Option(help: "The metric recorded in the header: mse or ms-ssim.") var metric = "mse"
+    @Flag(help: "Replace OUTPUT if it exists.") var force = false
+
+    func run() throws {
+        var model: (any CompressionRuntimeModel)?
+        try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
+        guard let model else { throw ExitCode(1) }
+        try reportingErrors(image) {
+            guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
+            guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
+            if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
+            let c = try ImageCodec.compress(model, image: image, metric: metricID, quality: quality)
+            try reportingErrors(output) { try AtomicFile.write(to: output, replace: force) { try $0.write(c.bytes) } }
+            print("\(output): \(model.architecture), \(c.file.width)×\(c.file.height), \(c.bytes.count) bytes, "
+                  + "\(decimal(c.bitsPerPixel, 4)) bpp, \(decimal(c.seconds, 3)) s")
+        }
+    }
+}
+
+struct Decompress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decode a codec.py bitstream file with a checkpoint's model to a PNG image.")
+
+    @Option(help: "The checkpoint the file was compressed with.") var checkpoint: String
+    @Argument(help: "The compressed file.") var input: String
+    @Option(name: .shortAndLong, help: "The PNG image to write.") var output: String
+    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+    @Flag(help: "Replace OUTPUT if it exists.") var force = false
+
+    func run() throws {
+        var model: (any CompressionRuntimeModel)?
+        try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
+        guard let model else { throw ExitCode(1) }
+        try reportingErrors(input) {
+            if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
+            let mapped = try MappedFile(path: input)
+            guard mapped.count <= ImageCodec.maxFileBytes else {
+                throw CodingError.badContainer("\(mapped.count) bytes, more than the \(ImageCodec.maxFileBytes)-byte limit")
+            }
+            let bytes = ByteRegion(file: mapped).withUnsafeBytes { Array($0) }
+            let file = try CompressedImageFile(decoding: bytes)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let xHat = try ImageCodec.decompress(model, file: file)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            try reportingErrors(output) { try PNGImage.write(xHat, to: output, levels: .truncated) }
+            print("\(output): \(file.width)×\(file.height), \(decimal(seconds, 3)) s")
+        }
+    }
+}

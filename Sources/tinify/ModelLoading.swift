@@ -1,0 +1,27 @@
+// tinify: builds the runtime model of a checkpoint (for eval, compress and decompress).
+import TinifyArchitectures
+import TinifyKit
+import TinifyRuntime
+import TinifyWeights
+
+/// The model a checkpoint holds: its weights (a training checkpoint's state_dict, old key names
+/// migrated) bound to `arch`, or to the architecture detected from the keys and shapes.
+func runtimeModel(checkpoint: String, arch: String?) throws -> any CompressionRuntimeModel {
+    let store = try WeightFile.open(checkpoint)
+    let stateDict = StateDict(store)
+    let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
+    let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)
+    return try RuntimeModels.make(architecture: name, store: canonical)
+}
+
+/// `v` with `digits` decimals (no Foundation formatting in the static binary).
+func decimal(_ v: Double, _ digits: Int) -> String {
+    guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (abs(v) * scale).rounded()
+    let whole = Int(r / scale), frac = Int(r - Double(whole) * scale)
+    var f = String(frac)
+    while f.count < digits { f = "0" + f }
+    return (v < 0 && r > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + f : "")
+}
