@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "HostileInputTests", dependencies: ["TinifyKit", "TestSupport"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["TinifyKit", "TestSupport"]),
         .testTarget(name: "FormatTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["TinifyKit", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["codec_check.py"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,8 +20,9 @@ public struct CompressedImageFile: Equatable, Sendable {
     /// The strings (one per entropy model, batch of one) and the latent shape.
     public var latents: CompressedLatents
 
-    /// The largest image, in pixels, a file may declare (a 8192×8192 image).
-    public static let maxPixels = 1 << 26
+    /// The largest image, in pixels, a file may declare by default (4096×4096, more than 4K UHD):
+    /// decoding allocates feature maps of about N bytes per pixel, whatever the file's length.
+    public static let maxPixels = 1 << 24
 
     /// A file from its parts.
     public init(architecture: String, metric: Int = 0, quality: Int = 1, height: Int, width: Int, bitDepth: Int = 8,
@@ -41,7 +42,7 @@ public struct CompressedImageFile: Equatable, Sendable {
             throw CodingError.badContainer("no model id for architecture \(architecture)")
         }
         guard (0...15).contains(metric), (1...16).contains(quality), (1...255).contains(bitDepth),
-              latents.strings.allSatisfy({ $0.count == 1 }), latents.shape.count == 2 else {
+              (1...2).contains(latents.strings.count), latents.strings.allSatisfy({ $0.count == 1 }), latents.shape.count == 2 else {
             throw CodingError.badContainer("metric \(metric), quality \(quality), bit depth \(bitDepth) or batch size do not fit the format")
         }
         var out: [UInt8] = [UInt8(id), UInt8(metric << 4 | (quality - 1))]
@@ -62,8 +63,8 @@ public struct CompressedImageFile: Equatable, Sendable {
         return out
     }
 
-    /// Parses a file's bytes.
-    public init(decoding bytes: [UInt8]) throws {
+    /// Parses a file's bytes; an image of more than `maxPixels` pixels is refused.
+    public init(decoding bytes: [UInt8], maxPixels: Int = CompressedImageFile.maxPixels) throws {
         var at = 0
         func u8() throws -> Int {
             guard at < bytes.count else { throw CodingError.badContainer("ends at byte \(at), inside the header") }
@@ -80,11 +81,11 @@ public struct CompressedImageFile: Equatable, Sendable {
         guard id < RuntimeModels.architectures.count else { throw CodingError.badContainer("unknown model id \(id)") }
         let code = try u8()
         let height = try u32(), width = try u32()
-        guard height > 0, width > 0, height.multipliedReportingOverflow(by: width).partialValue <= CompressedImageFile.maxPixels,
-              height <= CompressedImageFile.maxPixels, width <= CompressedImageFile.maxPixels else {
-            throw CodingError.badContainer("image of \(height)×\(width) pixels (at most \(CompressedImageFile.maxPixels) pixels)")
+        guard height > 0, width > 0, height <= maxPixels, width <= maxPixels, height * width <= maxPixels else {
+            throw CodingError.badContainer("image of \(height)×\(width) pixels (at most \(maxPixels) pixels)")
         }
         let depth = try u8()
+        guard depth > 0 else { throw CodingError.badContainer("bit depth 0") }
         let shape = [try u32(), try u32()]
         let count = try u32()
         guard (1...2).contains(count) else { throw CodingError.badContainer("\(count) strings (1 or 2 expected)") }

@@ -25,10 +25,10 @@ struct Compress: ParsableCommand {
         var model: (any CompressionRuntimeModel)?
         try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
         guard let model else { throw ExitCode(1) }
+        try reportingErrors(output) { if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) } }
         try reportingErrors(image) {
             guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
             guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
-            if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
             let c = try ImageCodec.compress(model, image: image, metric: metricID, quality: quality)
             try reportingErrors(output) { try AtomicFile.write(to: output, replace: force) { try $0.write(c.bytes) } }
             print("\(output): \(model.architecture), \(c.file.width)×\(c.file.height), \(c.bytes.count) bytes, "
@@ -51,8 +51,8 @@ struct Decompress: ParsableCommand {
         var model: (any CompressionRuntimeModel)?
         try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
         guard let model else { throw ExitCode(1) }
+        try reportingErrors(output) { if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) } }
         try reportingErrors(input) {
-            if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
             let mapped = try MappedFile(path: input)
             guard mapped.count <= ImageCodec.maxFileBytes else {
                 throw CodingError.badContainer("\(mapped.count) bytes, more than the \(ImageCodec.maxFileBytes)-byte limit")
