@@ -16,7 +16,7 @@ protocol Benchmark {
 /// The registry of benchmarks.
 enum Benchmarks {
     /// Every benchmark, in usage order.
-    static let all: [Benchmark] = [InspectBenchmark(), VerifyBenchmark(), ConvertBenchmark(), EvalBenchmark()]
+    static let all: [Benchmark] = [InspectBenchmark(), VerifyBenchmark(), ConvertBenchmark(), EvalBenchmark(), CodecBenchmark()]
 
     /// The usage text.
     static var usage: String {

@@ -25,7 +25,15 @@ public final class Conv2d: @unchecked Sendable {
         /// im2col + sgemm.
         case im2col(GemmConvKernel)
     }
-    let engine: Engine
+    /// The engine, made on first use (its weight transform is the costly part of building a model).
+    private let deferredEngine: Deferred<Engine>
+    var engine: Engine { deferredEngine.value }
+    /// im2col + sgemm on the weights as they are, for outputs too small for Winograd to repay
+    /// its weight transform (nil where that is the engine anyway).
+    private let deferredDirect: Deferred<GemmConvKernel>?
+    /// Outputs of fewer pixels per channel than this skip Winograd (its weight transform takes
+    /// longer than the whole convolution of a 32×32 map).
+    static let winogradMinPixels = 32 * 32
 
     /// A convolution over `weight` (out, in, kh, kw, C order) and `bias`, its output optionally
     /// pixel-shuffled. 3×3 stride-1 and 5×5 stride-2 convolutions (padding k//2; the latter from
@@ -36,14 +44,23 @@ public final class Conv2d: @unchecked Sendable {
         outChannels = shape[0]; inChannels = shape[1]
         kernel = (shape[2], shape[3])
         self.stride = stride; self.padding = padding; self.bias = bias; self.shuffle = shuffle
-        if shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2) {
-            engine = .winograd(Winograd.make(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias, shuffle: shuffle))
-        } else if shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8 {
-            engine = .winograd(Winograd.strided5x5(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias))
-        } else {
+        let winograd = shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2)
+            || shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8
+        deferredDirect = winograd ? Deferred {
             var dy: [Int] = [], dx: [Int] = []
             for ky in 0..<shape[2] { for kx in 0..<shape[3] { dy.append(ky - padding); dx.append(kx - padding) } }
-            engine = .im2col(GemmConvKernel(a: weight, m: shape[0], inC: shape[1], dy: dy, dx: dx, step: stride))
+            return GemmConvKernel(a: weight, m: shape[0], inC: shape[1], dy: dy, dx: dx, step: stride)
+        } : nil
+        deferredEngine = Deferred {
+            if shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2) {
+                return .winograd(Winograd.make(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias, shuffle: shuffle))
+            } else if shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8 {
+                return .winograd(Winograd.strided5x5(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias))
+            } else {
+                var dy: [Int] = [], dx: [Int] = []
+                for ky in 0..<shape[2] { for kx in 0..<shape[3] { dy.append(ky - padding); dx.append(kx - padding) } }
+                return .im2col(GemmConvKernel(a: weight, m: shape[0], inC: shape[1], dy: dy, dx: dx, step: stride))
+            }
         }
     }
 
@@ -73,7 +90,8 @@ public final class Conv2d: @unchecked Sendable {
     public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) -> FloatTensor {
         precondition(x.c == inChannels, "conv input has \(x.c) channels, expected \(inChannels)")
         let (oh, ow) = outputSize(x.h, x.w)
-        switch engine {
+        let small = oh * ow < Conv2d.winogradMinPixels
+        switch small ? deferredDirect.map({ Engine.im2col($0.value) }) ?? engine : engine {
         case .winograd(let winograd):
             if stride == 1 { return winograd(x, act) }
             // Space-to-depth: channel (py·2+px)·I + i, row r, column c holds x[i, 2r+py, 2c+px]

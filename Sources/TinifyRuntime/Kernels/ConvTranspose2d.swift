@@ -15,8 +15,12 @@ public final class ConvTranspose2d: @unchecked Sendable {
     public let stride: Int, padding: Int, outputPadding: Int
     /// The bias, one per output channel.
     public let bias: [Float]?
-    let phases: [(py: Int, px: Int, kernel: GemmConvKernel)]
-    let winograd: (any WinogradKernel)?
+    /// The Winograd kernel (5×5, stride 2, for outputs of at least `Conv2d.winogradMinPixels`
+    /// pixels) and the per-phase correlations (every other case), each made on first use: the
+    /// weight transform and repacking are the costly part of building a model.
+    private let deferredWinograd: Deferred<any WinogradKernel>?
+    private let deferredPhases: Deferred<[(py: Int, px: Int, kernel: GemmConvKernel)]>
+    var phases: [(py: Int, px: Int, kernel: GemmConvKernel)] { deferredPhases.value }
 
     /// A transposed convolution over `weight` (in, out, k, k).
     public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
@@ -25,42 +29,40 @@ public final class ConvTranspose2d: @unchecked Sendable {
         inChannels = shape[0]; outChannels = shape[1]; kernel = shape[2]
         self.stride = stride; self.padding = padding; self.outputPadding = outputPadding; self.bias = bias
         let (ci, co, k) = (shape[0], shape[1], shape[2])
-        if k == 5 && stride == 2 && padding == 2 && outputPadding == 1 {
-            winograd = Winograd.transposed5x5(tile, weight: weight, inC: ci, outC: co, bias: bias)
-            phases = []
-            return
-        }
-        winograd = nil
-        var phases: [(Int, Int, GemmConvKernel)] = []
-        func taps(_ phase: Int) -> [(k: Int, d: Int)] {
-            (0..<k).compactMap { kk in
-                let r = phase + padding - kk
-                let m = ((r % stride) + stride) % stride
-                return m == 0 ? (kk, Int((Double(r) / Double(stride)).rounded(.down))) : nil
+        deferredWinograd = k == 5 && stride == 2 && padding == 2 && outputPadding == 1
+            ? Deferred { Winograd.transposed5x5(tile, weight: weight, inC: ci, outC: co, bias: bias) } : nil
+        deferredPhases = Deferred { [padding] in
+            var phases: [(py: Int, px: Int, kernel: GemmConvKernel)] = []
+            func taps(_ phase: Int) -> [(k: Int, d: Int)] {
+                (0..<k).compactMap { kk in
+                    let r = phase + padding - kk
+                    let m = ((r % stride) + stride) % stride
+                    return m == 0 ? (kk, Int((Double(r) / Double(stride)).rounded(.down))) : nil
+                }
             }
-        }
-        for py in 0..<stride {
-            for px in 0..<stride {
-                let ty = taps(py), tx = taps(px)
-                var dy: [Int] = [], dx: [Int] = []
-                for a in ty { for b in tx { dy.append(a.d); dx.append(b.d) } }
-                let t = dy.count
-                var a = [Float](repeating: 0, count: co * ci * t)
-                for o in 0..<co {
-                    for i in 0..<ci {
-                        var tt = 0
-                        for yy in ty {
-                            for xx in tx {
-                                a[o * ci * t + i * t + tt] = weight[((i * co + o) * k + yy.k) * k + xx.k]
-                                tt += 1
+            for py in 0..<stride {
+                for px in 0..<stride {
+                    let ty = taps(py), tx = taps(px)
+                    var dy: [Int] = [], dx: [Int] = []
+                    for a in ty { for b in tx { dy.append(a.d); dx.append(b.d) } }
+                    let t = dy.count
+                    var a = [Float](repeating: 0, count: co * ci * t)
+                    for o in 0..<co {
+                        for i in 0..<ci {
+                            var tt = 0
+                            for yy in ty {
+                                for xx in tx {
+                                    a[o * ci * t + i * t + tt] = weight[((i * co + o) * k + yy.k) * k + xx.k]
+                                    tt += 1
+                                }
                             }
                         }
                     }
+                    phases.append((py, px, GemmConvKernel(a: a, m: co, inC: ci, dy: dy, dx: dx, step: 1)))
                 }
-                phases.append((py, px, GemmConvKernel(a: a, m: co, inC: ci, dy: dy, dx: dx, step: 1)))
             }
+            return phases
         }
-        self.phases = phases.map { (py: $0.0, px: $0.1, kernel: $0.2) }
     }
 
     /// Binds `<prefix>.weight` and `<prefix>.bias` (CompressAI's `deconv`: padding k//2, output padding s−1).
@@ -85,7 +87,7 @@ public final class ConvTranspose2d: @unchecked Sendable {
     /// Applies the transposed convolution (then `act`) to an NCHW tensor.
     public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) -> FloatTensor {
         precondition(x.c == inChannels, "deconv input has \(x.c) channels, expected \(inChannels)")
-        if let winograd { return winograd(x, act) }
+        if let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels { return winograd.value(x, act) }
         let (oh, ow) = outputSize(x.h, x.w)
         let s = stride, co = outChannels
         // Work items: (phase, rows) tiles over all phases at once.

@@ -45,3 +45,25 @@ enum Environment {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+/// A value computed on first use, once, under a lock (weight transforms that a command may never
+/// need: `compress` never runs g_s, `decompress` never runs g_a).
+final class Deferred<Value>: @unchecked Sendable {
+    private let lock = Lock()
+    private var make: (() -> Value)?
+    private var made: Value?
+
+    /// A value `make` computes when it is first asked for.
+    init(_ make: @escaping () -> Value) { self.make = make }
+
+    /// The value (computed now if it has not been).
+    var value: Value {
+        lock.withLock {
+            if let made { return made }
+            let v = make!()  // set until `made` is, and cleared only after
+            made = v
+            make = nil
+            return v
+        }
+    }
+}

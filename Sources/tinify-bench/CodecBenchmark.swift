@@ -1,0 +1,75 @@
+// tinify-bench codec: the whole `tinify compress` and `tinify decompress` processes (start-up and
+// loading included) beside CompressAI's in-process compress() and decompress() with 2 threads, on
+// zoo quality 3 models: 768×512 for the hyperprior models, 128×128 for the autoregressive ones
+// (whose pixel-by-pixel loop CompressAI runs in Python; the sizes of docs/ANCHORS.md).
+import Foundation
+
+struct CodecBenchmark: Benchmark {
+    let name = "codec"
+    let summary = "tinify compress / decompress (whole process) vs CompressAI compress() / decompress() in-process, 2 threads [--arch NAME]"
+    let options = ["arch"]
+
+    static let makeImage = """
+    import sys, numpy as np
+    from PIL import Image
+    h, w = int(sys.argv[2]), int(sys.argv[3])
+    r = np.random.default_rng(0); y, x = np.mgrid[0:h, 0:w]
+    a = np.stack([x / w, y / h, (x + y) / (h + w)], -1) * 200 + r.integers(0, 55, (h, w, 3))
+    Image.fromarray(a.clip(0, 255).astype('uint8')).save(sys.argv[1])
+    """
+
+    /// Builds the model, compresses and decompresses once (warm-up), says "ready", then times one
+    /// compress or decompress per request line ("compress" / "decompress").
+    static let codecServer = """
+    import sys, time, warnings, torch, numpy as np
+    warnings.filterwarnings('ignore')
+    from PIL import Image
+    from compressai.zoo.image import model_architectures as MA
+    torch.set_num_threads(2)
+    m = MA[sys.argv[2]].from_state_dict(torch.load(sys.argv[1], weights_only=True)).eval()
+    x = torch.from_numpy(np.array(Image.open(sys.argv[3]))).permute(2, 0, 1)[None].float() / 255
+    with torch.no_grad():
+        c = m.compress(x); m.decompress(c["strings"], c["shape"])
+        print("ready", flush=True)
+        for line in sys.stdin:
+            t = time.perf_counter()
+            if line.strip() == "compress": c = m.compress(x)
+            else: m.decompress(c["strings"], c["shape"])
+            print(repr(time.perf_counter() - t), flush=True)
+    """
+
+    func run(_ options: BenchOptions) throws -> [Comparison] {
+        guard Python.has(["torch", "compressai", "PIL"]) else {
+            throw BenchError("torch, compressai and pillow are not importable by python3: neither the zoo-size models nor the anchor can be made")
+        }
+        try FileManager.default.createDirectory(atPath: ZooCheckpoint.directory, withIntermediateDirectories: true)
+        let tinify = try Timing.sibling("tinify")
+        let archs = options["arch"].map { [$0] } ?? ["bmshj2018-hyperprior", "mbt2018"]
+        var out: [Comparison] = []
+        for arch in archs {
+            let autoregressive = ["mbt2018", "cheng2020-anchor", "cheng2020-attn"].contains(arch)
+            let (h, w) = autoregressive ? (128, 128) : (512, 768)
+            let image = ZooCheckpoint.directory + "/codec-\(w)x\(h).png"
+            if !FileManager.default.fileExists(atPath: image) { _ = try Python.run(Self.makeImage, [image, String(h), String(w)]) }
+            let checkpoint = try ZooCheckpoint.path(arch, quality: 3)
+            let bin = ZooCheckpoint.directory + "/codec-\(arch).bin", png = ZooCheckpoint.directory + "/codec-\(arch).png"
+            _ = try Timing.spawn(tinify, ["compress", "--force", "--checkpoint", checkpoint, image, "-o", bin])
+            let python = try PythonSession(Self.codecServer, [checkpoint, arch, image])
+            for step in ["compress", "decompress"] {
+                let args = step == "compress" ? ["compress", "--force", "--checkpoint", checkpoint, image, "-o", bin]
+                                              : ["decompress", "--force", "--checkpoint", checkpoint, bin, "-o", png]
+                let (ours, theirs) = try Timing.interleaved(runs: try options.runs(5), ours: {
+                    try Timing.spawn(tinify, args)
+                }, anchor: {
+                    let reply = try python.ask(step)
+                    guard let t = Double(reply) else { throw BenchError("the Python timing printed '\(reply.prefix(200))'") }
+                    return t
+                })
+                out.append(Comparison(title: "\(step) \(arch) quality 3, \(w)x\(h)",
+                                      tinify: Timing.figure("tinify \(step) (whole process)", ours),
+                                      anchor: Timing.figure("CompressAI \(step)(), 2 threads (in-process)", theirs)))
+            }
+        }
+        return out
+    }
+}
