@@ -48,12 +48,24 @@ struct CausalContext: @unchecked Sendable {
         for c in 0..<inChannels {
             for (t, (r, col)) in taps.enumerated() { window[c * taps.count + t] = plane[(c * ph + h + r) * pw + w + col] }
         }
+        let n = window.count, wide = n & ~15
         weights.withUnsafeBufferPointer { wp in
-            for o in 0..<outChannels {
-                let row = wp.baseAddress! + o * window.count
-                var acc: Float = 0
-                for i in 0..<window.count { acc += row[i] * window[i] }
-                out[o] = acc + bias[o]
+            window.withUnsafeBufferPointer { vp in
+                let v = UnsafeRawPointer(vp.baseAddress!)
+                for o in 0..<outChannels {
+                    let row = wp.baseAddress! + o * n
+                    // Sixteen lanes, summed lane-wise, then the lanes and the tail in order:
+                    // the same order in the encoder and the decoder.
+                    var lanes = SIMD16<Float>()
+                    var i = 0
+                    while i < wide {
+                        lanes += UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self) * v.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+                        i += 16
+                    }
+                    var acc = lanes.sum()
+                    while i < n { acc += row[i] * vp[i]; i += 1 }
+                    out[o] = acc + bias[o]
+                }
             }
         }
     }
