@@ -23,7 +23,10 @@ struct Compress: ParsableCommand {
 
     func run() throws {
         var model: (any CompressionRuntimeModel)?
-        try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
+        try reportingErrors(checkpoint) {
+            model = try runtimeModel(checkpoint: checkpoint, arch: arch)
+            try model?.checkCodingTables()
+        }
         guard let model else { throw ExitCode(1) }
         try reportingErrors(output) { if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) } }
         try reportingErrors(image) {
@@ -49,7 +52,10 @@ struct Decompress: ParsableCommand {
 
     func run() throws {
         var model: (any CompressionRuntimeModel)?
-        try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
+        try reportingErrors(checkpoint) {
+            model = try runtimeModel(checkpoint: checkpoint, arch: arch)
+            try model?.checkCodingTables()
+        }
         guard let model else { throw ExitCode(1) }
         try reportingErrors(output) { if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) } }
         try reportingErrors(input) {

@@ -230,5 +230,12 @@ final class CodecFileTests: XCTestCase {
         XCTAssertTrue(r.stderr.hasPrefix("error: \(garbage): bad compressed file: "), r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n", omittingEmptySubsequences: false).count, 2, "exactly one line: \(r.stderr)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+
+        // A checkpoint without CDF tables is named before any image is read.
+        let raw = Fixtures.path("\(hyperprior)-N8-M12-not-updated.pth")
+        let n = try ToolProcess.run(tinify, ["compress", "--checkpoint", raw, image, "-o", dir + "/raw.bin"])
+        XCTAssertEqual(n.status, 1)
+        XCTAssertEqual(n.stderr, "error: \(raw): entropy_bottleneck has no CDF tables (run `tinify update` first)\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/raw.bin"))
     }
 }

@@ -72,6 +72,9 @@ struct CausalContext: @unchecked Sendable {
 }
 
 extension JointAutoregressiveHierarchicalPriors {
+    /// Throws the reason the stored CDF tables cannot code.
+    public func checkCodingTables() throws { try entropyCodingTablesCheck() }
+
     /// The Gaussian parameters at (h, w): entropy_parameters(cat(params[:, h, w], ctx)) split into
     /// scales and means (M each).
     private func parameters(_ params: FloatTensor, batch b: Int, plane: UnsafePointer<Float>, height: Int, width: Int,

@@ -21,6 +21,9 @@ func checkLatents(_ c: CompressedLatents, groups: Int, limit: Int = 1 << 16) thr
 func clamped(_ x: FloatTensor) -> FloatTensor { x.map { Swift.min(Swift.max($0, 0), 1) } }
 
 extension FactorizedPrior {
+    /// Throws the reason the stored CDF tables cannot code.
+    public func checkCodingTables() throws { try entropyCodingTablesCheck() }
+
     /// `compress(x)`: strings [y], shape = y's height and width.
     public func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
@@ -36,6 +39,9 @@ extension FactorizedPrior {
 }
 
 extension ScaleHyperprior {
+    /// Throws the reason the stored CDF tables cannot code.
+    public func checkCodingTables() throws { try entropyCodingTablesCheck() }
+
     /// The Gaussian parameters h_s(ẑ) gives: scales only (bmshj2018-hyperprior) or scales and means (mbt2018-mean).
     func gaussianParameters(_ zHat: FloatTensor) -> (scales: FloatTensor, means: FloatTensor?) {
         let p = hS(zHat)

@@ -65,6 +65,9 @@ public protocol CompressionRuntimeModel: AnyObject, Sendable {
     func compress(_ x: FloatTensor) throws -> CompressedLatents
     /// `decompress(strings, shape)`: x̂ = g_s(ŷ) clamped to [0, 1].
     func decompress(_ latents: CompressedLatents) throws -> FloatTensor
+    /// Throws the reason the checkpoint's CDF tables cannot code (missing before `update()`, or
+    /// malformed), so a command can name the checkpoint before it reads any image.
+    func checkCodingTables() throws
 }
 
 /// The entropy models a model owns, for `auxLoss` and `update`.
@@ -75,6 +78,13 @@ protocol EntropyModelOwner {
 
 extension EntropyModelOwner {
     func entropyAuxLoss() -> Double { entropyBottleneck.auxLoss() }
+
+    /// Throws if a stored CDF table cannot code.
+    func entropyCodingTablesCheck() throws {
+        _ = try entropyBottleneck.codingTable.get()
+        _ = try gaussianConditional?.codingTable.get()
+        _ = try gaussianConditional?.storedScaleTable()
+    }
 
     func entropyUpdate(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
