@@ -1,4 +1,5 @@
 // RuntimeTests: PNG input/output, CompressAI's centred padding and the rate/distortion figures.
+import Foundation
 import XCTest
 import TestSupport
 import TinifyRuntime
@@ -36,6 +37,33 @@ final class ImageTests: XCTestCase {
             XCTAssertTrue(String(describing: error).contains("cannot read png"), String(describing: error))
         }
         XCTAssertThrowsError(try PNGImage.read(dir + "/missing.png"))
+        // A 1 KB file declaring 60000×60000 pixels is refused from its header, before any allocation.
+        let bomb = dir + "/bomb.png"
+        try Data(Self.pngHeaderOnly(width: 60000, height: 60000)).write(to: URL(fileURLWithPath: bomb))
+        XCTAssertThrowsError(try PNGImage.read(bomb)) { error in
+            XCTAssertEqual(String(describing: error), "unsupported png size 60000×60000 (at most 67108864 pixels)")
+        }
+    }
+
+    /// A PNG signature, an 8-bit RGB IHDR of the given size and an empty-ish IDAT and IEND.
+    static func pngHeaderOnly(width: UInt32, height: UInt32) -> [UInt8] {
+        func be(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)] }
+        func crc(_ bytes: [UInt8]) -> UInt32 {
+            var c: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                c ^= UInt32(b)
+                for _ in 0..<8 { c = c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            }
+            return ~c
+        }
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(type.utf8) + data
+            return be(UInt32(data.count)) + body + be(crc(body))
+        }
+        let ihdr = be(width) + be(height) + [8, 2, 0, 0, 0]
+        // zlib stream of one stored, empty final block.
+        let idat: [UInt8] = [0x78, 0x01, 0x01, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01]
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", [])
     }
 
     func testPSNRAndBitsFollowTheirDefinitions() {

@@ -7,6 +7,10 @@ import TinifyCore
 /// An 8-bit RGB image as a 1×3×H×W float tensor in [0, 1] (value / 255), as torchvision's
 /// `ToTensor` gives it.
 public enum PNGImage {
+    /// The largest image read, in pixels (8192×8192): the header's size decides the memory taken,
+    /// whatever the file's length, and the models need far more per pixel than the image does.
+    public static let maxPixels = 1 << 26
+
     /// Reads an 8-bit RGB, RGBA (alpha dropped) or grayscale (replicated to RGB) PNG.
     /// Palette, 16-bit and unreadable files throw `RuntimeError.image`.
     public static func read(_ path: String) throws -> FloatTensor {
@@ -30,9 +34,9 @@ public enum PNGImage {
         let channels = (color ? 3 : 1) + (alpha ? 1 : 0)
         image.format = (color ? png_uint_32(PNG_FORMAT_FLAG_COLOR) : 0) | (alpha ? png_uint_32(PNG_FORMAT_FLAG_ALPHA) : 0)
         let width = Int(image.width), height = Int(image.height)
-        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16 else {
+        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16, width * height <= maxPixels else {
             png_image_free(&image)
-            throw RuntimeError.image(path: path, reason: "unsupported png size \(width)×\(height)")
+            throw RuntimeError.image(path: path, reason: "unsupported png size \(width)×\(height) (at most \(maxPixels) pixels)")
         }
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
