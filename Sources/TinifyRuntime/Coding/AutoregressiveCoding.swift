@@ -1,4 +1,7 @@
-// TinifyRuntime: compress / decompress of the autoregressive models, mirroring
+// TinifyRuntime: compress / decompress of the autoregressive models of Minnen, Ballé, Toderici,
+// "Joint Autoregressive and Hierarchical Priors for Learned Image Compression" (NeurIPS 2018) and
+// Cheng, Sun, Takeuchi, Katto, "Learned Image Compression with Discretized Gaussian Mixture
+// Likelihoods and Attention Modules" (CVPR 2020), mirroring
 // compressai.models.JointAutoregressiveHierarchicalPriors._compress_ar / _decompress_ar (v1.2.8),
 // which Cheng2020Anchor and Cheng2020Attention inherit. z is coded as in the hyperprior models;
 // y is coded pixel by pixel in raster order into one stream per image: at each position the

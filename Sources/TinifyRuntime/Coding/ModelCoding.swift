@@ -1,5 +1,7 @@
-// TinifyRuntime: compress / decompress of the factorized and hyperprior models, mirroring
-// compressai.models.FactorizedPrior, ScaleHyperprior and MeanScaleHyperprior (v1.2.8):
+// TinifyRuntime: compress / decompress of the factorized and hyperprior models of Ballé, Minnen,
+// Singh, Hwang, Johnston, "Variational image compression with a scale hyperprior" (ICLR 2018) and
+// Minnen, Ballé, Toderici (NeurIPS 2018), mirroring compressai.models.FactorizedPrior,
+// ScaleHyperprior and MeanScaleHyperprior (v1.2.8):
 // factorized: strings [y] coded by the bottleneck, shape = y's size;
 // hyperpriors: z = h_a(y) coded by the bottleneck, ẑ decoded back (as the decoder will see it),
 // scales (and means) = h_s(ẑ), y coded by the Gaussian conditional; strings [y, z], shape = z's size.

@@ -1,5 +1,7 @@
-// TinifyRuntime: the range-variant asymmetric numeral system coder CompressAI uses (F. Giesen's
-// `rans64.h` inside compressai/cpp_exts/rans/rans_interface.cpp, v1.2.8): a 64-bit state with
+// TinifyRuntime: the range-variant asymmetric numeral system coder (J. Duda, "Asymmetric numeral
+// systems: entropy coding combining speed of Huffman coding with compression rate of arithmetic
+// coding", arXiv:1311.2540, 2013) that CompressAI uses (F. Giesen's `rans64.h` inside
+// compressai/cpp_exts/rans/rans_interface.cpp, v1.2.8): a 64-bit state with
 // lower bound 2³¹, 32-bit words, 16-bit CDF precision, and values outside a CDF's range escaped
 // through its last ("tail") symbol followed by 4-bit bypass chunks. Streams are byte-identical to
 // `BufferedRansEncoder.flush()` / `RansEncoder.encode_with_indexes`: the final state as a
