@@ -63,6 +63,10 @@ final class ReferenceCodingTests: XCTestCase {
         let good = try model.compress(x)
         XCTAssertThrowsError(try model.decompress(CompressedLatents(strings: [good.strings[0]], shape: good.shape)))
         XCTAssertThrowsError(try model.decompress(CompressedLatents(strings: good.strings, shape: [0, 1])))
+        // The decoder's work follows the declared shape, so the shape is bounded whatever the strings.
+        XCTAssertThrowsError(try model.decompress(CompressedLatents(strings: good.strings, shape: [257, 1]))) {
+            XCTAssertEqual($0 as? CodingError, .shapeMismatch("latent shape [257, 1], expected two sides in 1…256"))
+        }
         XCTAssertThrowsError(try model.decompress(CompressedLatents(strings: [good.strings[0], [[1, 2, 3]]], shape: good.shape))) {
             XCTAssertEqual($0 as? CodingError, .badLength(3))
         }

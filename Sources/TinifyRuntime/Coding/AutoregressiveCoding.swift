@@ -137,7 +137,7 @@ extension JointAutoregressiveHierarchicalPriors {
 
     /// `decompress(strings, shape)`.
     public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
-        try checkLatents(c, groups: 2, limit: 1 << 12)
+        try checkLatents(c, groups: 2)
         let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
         let params = hS(zHat)
         let table = try gc.codingTable.get()

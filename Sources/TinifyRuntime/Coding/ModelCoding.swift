@@ -8,8 +8,11 @@
 import TinifyCore
 
 /// Checks a compressed latent set: `groups` string groups, each with the same number of strings,
-/// and a two-number positive shape no larger than `limit` per side.
-func checkLatents(_ c: CompressedLatents, groups: Int, limit: Int = 1 << 16) throws {
+/// and a two-number positive shape no larger than `limit` per side. The decoder's memory and time
+/// follow the declared shape, not the strings' length, so the default bounds it to an image of
+/// 16384 pixels a side (y of the factorized models: 1024; z of the others: 256).
+func checkLatents(_ c: CompressedLatents, groups: Int, limit: Int? = nil) throws {
+    let limit = limit ?? (groups == 1 ? 1 << 10 : 1 << 8)
     guard c.strings.count == groups else { throw CodingError.shapeMismatch("\(c.strings.count) string groups, expected \(groups)") }
     guard let batch = c.strings.first?.count, batch >= 1, c.strings.allSatisfy({ $0.count == batch }) else {
         throw CodingError.shapeMismatch("string groups of different or zero batch sizes")
