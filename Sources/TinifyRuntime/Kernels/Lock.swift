@@ -49,21 +49,27 @@ enum Environment {
 /// A value computed on first use, once, under a lock (weight transforms that a command may never
 /// need: `compress` never runs g_s, `decompress` never runs g_a).
 final class Deferred<Value>: @unchecked Sendable {
+    private enum State {
+        case pending(() -> Value)
+        case made(Value)
+    }
     private let lock = Lock()
-    private var make: (() -> Value)?
-    private var made: Value?
+    private var state: State
 
     /// A value `make` computes when it is first asked for.
-    init(_ make: @escaping () -> Value) { self.make = make }
+    init(_ make: @escaping () -> Value) { state = .pending(make) }
 
     /// The value (computed now if it has not been).
     var value: Value {
         lock.withLock {
-            if let made { return made }
-            let v = make!()  // set until `made` is, and cleared only after
-            made = v
-            make = nil
-            return v
+            switch state {
+            case .made(let v):
+                return v
+            case .pending(let make):
+                let v = make()
+                state = .made(v)
+                return v
+            }
         }
     }
 }
