@@ -52,6 +52,12 @@ public enum AtomicFile {
         }
     }
 
+    /// Refuses an existing `path` (`FileError.outputExists`) unless `replace`: the early check a
+    /// command makes before its work, so a refusal costs nothing (the write checks again).
+    public static func checkAbsent(_ path: String, replace: Bool) throws {
+        if !replace, access(path, F_OK) == 0 { throw FileError.outputExists(path: path) }
+    }
+
     // MARK: - Steps
 
     private struct Target { let directory: String; let base: String }

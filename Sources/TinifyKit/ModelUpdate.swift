@@ -26,7 +26,7 @@ public enum ModelUpdate {
     public static func update(input: String, output: String, architecture: String? = nil, force: Bool = false,
                               hashName: Bool = false) throws -> UpdateSummary {
         guard OutputFormat(path: output) != nil else { throw ConversionError.unknownOutputFormat(output) }
-        if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
+        try AtomicFile.checkAbsent(output, replace: force)
         if WeightConversion.sameFile(input, output) { throw ConversionError.sameFile(output) }
         let store = try WeightFile.open(input)
         let stateDict = StateDict(store)

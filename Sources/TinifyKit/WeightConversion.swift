@@ -69,7 +69,7 @@ public enum WeightConversion {
     public static func convert(input: String, output: String, architecture: String? = nil, keepKeys: Bool = false,
                                compress: Bool = false, force: Bool = false, progress: WriteProgress? = nil) throws -> ConversionSummary {
         guard let format = OutputFormat(path: output) else { throw ConversionError.unknownOutputFormat(output) }
-        if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) }
+        try AtomicFile.checkAbsent(output, replace: force)
         if sameFile(input, output) { throw ConversionError.sameFile(output) }
 
         // The input is mapped once and its tensors are views of that mapping. For HDF5 the file's

@@ -5,9 +5,6 @@ import Dispatch
 import TinifyCore
 import TinifyKit
 import TinifyRuntime
-#if canImport(Glibc)
-import Glibc
-#endif
 
 struct Compress: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,13 +19,8 @@ struct Compress: ParsableCommand {
     @Flag(help: "Replace OUTPUT if it exists.") var force = false
 
     func run() throws {
-        var model: (any CompressionRuntimeModel)?
-        try reportingErrors(checkpoint) {
-            model = try runtimeModel(checkpoint: checkpoint, arch: arch)
-            try model?.checkCodingTables()
-        }
-        guard let model else { throw ExitCode(1) }
-        try reportingErrors(output) { if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) } }
+        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true)
+        try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
         try reportingErrors(image) {
             guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
             guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
@@ -51,13 +43,8 @@ struct Decompress: ParsableCommand {
     @Flag(help: "Replace OUTPUT if it exists.") var force = false
 
     func run() throws {
-        var model: (any CompressionRuntimeModel)?
-        try reportingErrors(checkpoint) {
-            model = try runtimeModel(checkpoint: checkpoint, arch: arch)
-            try model?.checkCodingTables()
-        }
-        guard let model else { throw ExitCode(1) }
-        try reportingErrors(output) { if !force, access(output, F_OK) == 0 { throw FileError.outputExists(path: output) } }
+        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true)
+        try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
         try reportingErrors(input) {
             let mapped = try MappedFile(path: input)
             guard mapped.count <= ImageCodec.maxFileBytes else {

@@ -4,10 +4,8 @@
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
-import TinifyArchitectures
 import TinifyKit
 import TinifyRuntime
-import TinifyWeights
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,9 +20,7 @@ struct Eval: ParsableCommand {
     @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
 
     func run() throws {
-        var model: (any CompressionRuntimeModel)?
-        try reportingErrors(checkpoint) { model = try runtimeModel(checkpoint: checkpoint, arch: arch) }
-        guard let model else { throw ExitCode(1) }
+        let model = try loadModel(checkpoint: checkpoint, arch: arch)
         if let output {
             try reportingErrors(output) {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -1,17 +1,26 @@
 // tinify: builds the runtime model of a checkpoint (for eval, compress and decompress).
+import ArgumentParser
 import TinifyArchitectures
 import TinifyKit
 import TinifyRuntime
 import TinifyWeights
 
 /// The model a checkpoint holds: its weights (a training checkpoint's state_dict, old key names
-/// migrated) bound to `arch`, or to the architecture detected from the keys and shapes.
-func runtimeModel(checkpoint: String, arch: String?) throws -> any CompressionRuntimeModel {
-    let store = try WeightFile.open(checkpoint)
-    let stateDict = StateDict(store)
-    let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
-    let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)
-    return try RuntimeModels.make(architecture: name, store: canonical)
+/// migrated) bound to `arch`, or to the architecture detected from the keys and shapes. With
+/// `coding`, its stored CDF tables must be able to code. Failures print `error: <checkpoint>: …`.
+func loadModel(checkpoint: String, arch: String?, coding: Bool = false) throws -> any CompressionRuntimeModel {
+    var model: (any CompressionRuntimeModel)?
+    try reportingErrors(checkpoint) {
+        let store = try WeightFile.open(checkpoint)
+        let stateDict = StateDict(store)
+        let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
+        let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)
+        let m = try RuntimeModels.make(architecture: name, store: canonical)
+        if coding { try m.checkCodingTables() }
+        model = m
+    }
+    guard let model else { throw ExitCode(1) }
+    return model
 }
 
 /// `v` with `digits` decimals (no Foundation formatting in the static binary).
