@@ -16,19 +16,15 @@ struct CausalContext: @unchecked Sendable {
     /// Kernel size and padding of the context model.
     static let kernel = 5, padding = 2
     /// The (row, column) offsets within the 5×5 window that the mask keeps.
-    static let taps: [(Int, Int)] = (0..<(kernel * kernel)).compactMap { i in
-        let (r, c) = (i / kernel, i % kernel)
-        return r < kernel / 2 || (r == kernel / 2 && c < kernel / 2) ? (r, c) : nil
-    }
+    static let taps = MaskedConv.taps(kernel)
     let inChannels: Int, outChannels: Int
     /// weights[o · (in · taps) + c · taps + t].
     let weights: [Float]
     let bias: [Float]
 
-    /// Binds `<prefix>.weight` (out, in, 5, 5) and `<prefix>.bias`.
-    init(_ w: WeightReader, _ prefix: String, in inC: Int, out outC: Int) throws {
+    /// The causal taps of `all`, the context weight (out, in, 5, 5) as stored, and its bias.
+    init(weight all: [Float], bias: [Float]?, in inC: Int, out outC: Int) {
         let k = CausalContext.kernel
-        let all = try w.floats(prefix + ".weight", shape: [outC, inC, k, k])
         let taps = CausalContext.taps
         var dense = [Float](repeating: 0, count: outC * inC * taps.count)
         for o in 0..<outC {
@@ -39,7 +35,7 @@ struct CausalContext: @unchecked Sendable {
             }
         }
         weights = dense
-        bias = w.has(prefix + ".bias") ? try w.floats(prefix + ".bias", shape: [outC]) : [Float](repeating: 0, count: outC)
+        self.bias = bias ?? [Float](repeating: 0, count: outC)
         inChannels = inC
         outChannels = outC
     }
@@ -96,13 +92,11 @@ extension JointAutoregressiveHierarchicalPriors {
     public func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
         let y = gA(x)
-        let z = hA(y)
-        let zStrings = try entropyBottleneck.compress(z)
-        let zHat = try entropyBottleneck.decompress(zStrings, height: z.h, width: z.w)
+        let (zStrings, zHat) = try entropyBottleneck.compressDecoded(hA(y))
         let params = hS(zHat)
         let table = try gc.codingTable.get()
-        let (height, width) = (4 * z.h, 4 * z.w)
-        guard y.h == height, y.w == width, y.c == m else { throw CodingError.shapeMismatch("y \(y.shape) for z \(z.shape)") }
+        let (height, width) = (4 * zHat.h, 4 * zHat.w)
+        guard y.h == height, y.w == width, y.c == m else { throw CodingError.shapeMismatch("y \(y.shape) for z \(zHat.shape)") }
         let pad = CausalContext.padding, (ph, pw) = (height + 2 * pad, width + 2 * pad)
         var yStrings: [[UInt8]] = []
         for b in 0..<y.n {
@@ -132,7 +126,7 @@ extension JointAutoregressiveHierarchicalPriors {
             try encoder.encode(symbols, indexes: indexes, table: table)
             yStrings.append(encoder.flush())
         }
-        return CompressedLatents(strings: [yStrings, zStrings], shape: [z.h, z.w])
+        return CompressedLatents(strings: [yStrings, zStrings], shape: [zHat.h, zHat.w])
     }
 
     /// `decompress(strings, shape)`.

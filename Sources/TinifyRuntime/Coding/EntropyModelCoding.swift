@@ -22,7 +22,7 @@ extension EntropyBottleneck {
             throw CodingError.shapeMismatch("\(x.c) channels for a bottleneck of \(channels) with \(table.rows) cdf rows")
         }
         let plane = x.h * x.w, med = medians
-        let indexes = (0..<channels).flatMap { [Int32](repeating: Int32($0), count: plane) }
+        let indexes = channelIndexes(plane: plane)
         return try (0..<x.n).map { b in
             var symbols = [Int32]()
             symbols.reserveCapacity(channels * plane)
@@ -36,12 +36,24 @@ extension EntropyBottleneck {
         }
     }
 
+    /// The hyperprior encoder's step: z's strings, and ẑ decoded back from them (what the decoder
+    /// will see, so that both run h_s on the same values).
+    func compressDecoded(_ z: FloatTensor) throws -> (strings: [[UInt8]], decoded: FloatTensor) {
+        let strings = try compress(z)
+        return (strings, try decompress(strings, height: z.h, width: z.w))
+    }
+
+    /// Each element's CDF row: its channel, for `channels` planes of `plane` elements.
+    private func channelIndexes(plane: Int) -> [Int32] {
+        (0..<channels).flatMap { [Int32](repeating: Int32($0), count: plane) }
+    }
+
     /// `decompress(strings, size)`: ŷ of shape (strings.count, C, height, width), symbol + median.
     func decompress(_ strings: [[UInt8]], height: Int, width: Int) throws -> FloatTensor {
         let table = try codingTable.get()
         guard table.rows == channels else { throw CodingError.shapeMismatch("\(table.rows) cdf rows for \(channels) channels") }
         let plane = height * width, med = medians
-        let indexes = (0..<channels).flatMap { [Int32](repeating: Int32($0), count: plane) }
+        let indexes = channelIndexes(plane: plane)
         var out = FloatTensor(shape: [strings.count, channels, height, width], repeating: 0)
         for (b, string) in strings.enumerated() {
             var decoder = try RansDecoder(string)

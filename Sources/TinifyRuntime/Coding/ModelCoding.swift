@@ -47,22 +47,14 @@ extension ScaleHyperprior {
     /// Throws the reason the stored CDF tables cannot code.
     public func checkCodingTables() throws { try entropyCodingTablesCheck() }
 
-    /// The Gaussian parameters h_s(ẑ) gives: scales only (bmshj2018-hyperprior) or scales and means (mbt2018-mean).
-    func gaussianParameters(_ zHat: FloatTensor) -> (scales: FloatTensor, means: FloatTensor?) {
-        let p = hS(zHat)
-        return id == .mbt2018Mean ? (p.channels(0..<m), p.channels(m..<(2 * m))) : (p, nil)
-    }
-
     /// `compress(x)`: strings [y, z], shape = z's height and width.
     public func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
         let y = gA(x)
-        let z = hA(id == .mbt2018Mean ? y : y.map { abs($0) })
-        let zStrings = try entropyBottleneck.compress(z)
-        let zHat = try entropyBottleneck.decompress(zStrings, height: z.h, width: z.w)
+        let (zStrings, zHat) = try entropyBottleneck.compressDecoded(hyperLatent(y))
         let (scales, means) = gaussianParameters(zHat)
         let yStrings = try gc.compress(y, indexes: try gc.indexes(scales.data), means: means)
-        return CompressedLatents(strings: [yStrings, zStrings], shape: [z.h, z.w])
+        return CompressedLatents(strings: [yStrings, zStrings], shape: [zHat.h, zHat.w])
     }
 
     /// `decompress(strings, shape)`.

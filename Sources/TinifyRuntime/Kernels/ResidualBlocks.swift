@@ -105,8 +105,15 @@ public enum MaskedConv {
         }
     }
 
-    /// Binds `<prefix>.weight/bias` as a convolution with the 'A' mask applied.
-    public static func make(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, kernel k: Int = 5) throws -> Conv2d {
-        try Conv2d(w, prefix, in: i, out: o, kernel: k, stride: 1, padding: k / 2, mask: maskA(k))
+    /// The (row, column) offsets of the taps the 'A' mask of a k×k kernel keeps, in row order.
+    public static func taps(_ k: Int) -> [(row: Int, column: Int)] {
+        maskA(k).enumerated().compactMap { $0.element == 1 ? (row: $0.offset / k, column: $0.offset % k) : nil }
+    }
+
+    /// A convolution over `weight` (out, in, k, k, unmasked as stored) with the 'A' mask applied.
+    public static func make(weight: [Float], shape: [Int], bias: [Float]?) -> Conv2d {
+        let mask = maskA(shape[2])
+        let masked = weight.indices.map { weight[$0] * mask[$0 % mask.count] }
+        return Conv2d(weight: masked, shape: shape, bias: bias, stride: 1, padding: shape[2] / 2)
     }
 }

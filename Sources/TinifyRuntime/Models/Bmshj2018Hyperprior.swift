@@ -38,14 +38,26 @@ public class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unche
         gc = try GaussianConditional(w, "gaussian_conditional")
     }
 
-    /// `forward`: y = g_a(x), z = h_a(|y|), ẑ from the bottleneck, scales = h_s(ẑ), ŷ = round(y).
+    /// z = h_a(|y|) (bmshj2018-hyperprior) or h_a(y) (mbt2018-mean).
+    func hyperLatent(_ y: FloatTensor) -> FloatTensor {
+        hA(id == .mbt2018Mean ? y : y.map { abs($0) })
+    }
+
+    /// The Gaussian parameters h_s(ẑ) gives: scales only (bmshj2018-hyperprior) or scales and
+    /// means, its first and second M channels (mbt2018-mean).
+    func gaussianParameters(_ zHat: FloatTensor) -> (scales: FloatTensor, means: FloatTensor?) {
+        let p = hS(zHat)
+        return id == .mbt2018Mean ? (p.channels(0..<m), p.channels(m..<(2 * m))) : (p, nil)
+    }
+
+    /// `forward`: y = g_a(x), z, ẑ from the bottleneck, (scales, means) from h_s(ẑ), and
+    /// ŷ = round(y − μ) + μ (μ = 0 without means).
     public func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
         let y = gA(x)
-        let z = hA(y.map { abs($0) })
-        let (zHat, zLik) = entropyBottleneck.forward(z)
-        let scales = hS(zHat)
-        let (yHat, yLik) = gc.forward(y, scales: scales, means: nil)
+        let (zHat, zLik) = entropyBottleneck.forward(hyperLatent(y))
+        let (scales, means) = gaussianParameters(zHat)
+        let (yHat, yLik) = gc.forward(y, scales: scales, means: means)
         return ForwardResult(xHat: gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
     }
 

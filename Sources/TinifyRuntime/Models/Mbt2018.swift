@@ -32,8 +32,13 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
     init(_ w: WeightReader, n: Int, m: Int, transforms t: DeclaredTransforms.Built) throws {
         self.n = n; self.m = m
         gA = t.gA; gS = t.gS; hA = t.hA; hS = t.hS
-        context = try MaskedConv.make(w, "context_prediction", in: m, out: 2 * m, kernel: 5)
-        causalContext = try CausalContext(w, "context_prediction", in: m, out: 2 * m)
+        // The context model's weight is read once: masked for the forward pass, and as causal taps
+        // for the pixel-by-pixel coding loop.
+        let shape = [2 * m, m, CausalContext.kernel, CausalContext.kernel]
+        let weight = try w.floats("context_prediction.weight", shape: shape)
+        let bias = w.has("context_prediction.bias") ? try w.floats("context_prediction.bias", shape: [2 * m]) : nil
+        context = MaskedConv.make(weight: weight, shape: shape, bias: bias)
+        causalContext = CausalContext(weight: weight, bias: bias, in: m, out: 2 * m)
         entropyParameters = t.entropyParameters
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")

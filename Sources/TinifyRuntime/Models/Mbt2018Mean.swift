@@ -10,16 +10,4 @@ import TinifyCore
 public final class MeanScaleHyperprior: ScaleHyperprior, @unchecked Sendable {
     /// Binds a MeanScaleHyperprior from canonical keys.
     public convenience init(_ w: WeightReader) throws { try self.init(w, .mbt2018Mean) }
-
-    /// `forward`: y = g_a(x), z = h_a(y), ẑ, (scales, means) = h_s(ẑ), ŷ = round(y − μ) + μ.
-    public override func forward(_ x: FloatTensor) throws -> ForwardResult {
-        try checkInput(x, factor: downsamplingFactor)
-        let y = gA(x)
-        let z = hA(y)
-        let (zHat, zLik) = entropyBottleneck.forward(z)
-        let params = hS(zHat)
-        let scales = params.channels(0..<m), means = params.channels(m..<(2 * m))
-        let (yHat, yLik) = gc.forward(y, scales: scales, means: means)
-        return ForwardResult(xHat: gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
-    }
 }
