@@ -45,23 +45,17 @@ public final class SHA256Hasher {
     /// (unmapping 100+ MB of page tables takes a few milliseconds), so a waiting thread can go on.
     /// When the path no longer names the mapped file, `file`'s own mapping is hashed.
     public static func hex(of file: MappedFile, digested: ((String) -> Void)? = nil) -> String {
-        let digest: String
-        if let fd = file.openDescriptor() {
+        if file.count > 0, let fd = file.openDescriptor() {
             defer { close(fd) }
-            if file.count == 0 {
-                digest = hex(of: UnsafeRawBufferPointer(start: nil, count: 0))
-            } else if let p = mmap(nil, file.count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED {
+            if let p = mmap(nil, file.count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED {
+                defer { munmap(p, file.count) }
                 _ = madvise(p, file.count, MADV_SEQUENTIAL)
-                digest = hex(of: UnsafeRawBufferPointer(start: p, count: file.count))
+                let digest = hex(of: UnsafeRawBufferPointer(start: p, count: file.count))
                 digested?(digest)
-                munmap(p, file.count)
                 return digest
-            } else {
-                digest = withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer) }
             }
-        } else {
-            digest = withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer) }
         }
+        let digest = withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer) }
         digested?(digest)
         return digest
     }
