@@ -9,15 +9,6 @@ struct CodecBenchmark: Benchmark {
     let summary = "tinify compress / decompress (whole process) vs CompressAI compress() / decompress() in-process, 2 threads [--arch NAME]"
     let options = ["arch"]
 
-    static let makeImage = """
-    import sys, numpy as np
-    from PIL import Image
-    h, w = int(sys.argv[2]), int(sys.argv[3])
-    r = np.random.default_rng(0); y, x = np.mgrid[0:h, 0:w]
-    a = np.stack([x / w, y / h, (x + y) / (h + w)], -1) * 200 + r.integers(0, 55, (h, w, 3))
-    Image.fromarray(a.clip(0, 255).astype('uint8')).save(sys.argv[1])
-    """
-
     /// Builds the model, compresses and decompresses once (warm-up), says "ready", then times one
     /// compress or decompress per request line ("compress" / "decompress").
     static let codecServer = """
@@ -42,15 +33,13 @@ struct CodecBenchmark: Benchmark {
         guard Python.has(["torch", "compressai", "PIL"]) else {
             throw BenchError("torch, compressai and pillow are not importable by python3: neither the zoo-size models nor the anchor can be made")
         }
-        try FileManager.default.createDirectory(atPath: ZooCheckpoint.directory, withIntermediateDirectories: true)
         let tinify = try Timing.sibling("tinify")
         let archs = options["arch"].map { [$0] } ?? ["bmshj2018-hyperprior", "mbt2018"]
         var out: [Comparison] = []
         for arch in archs {
             let autoregressive = ["mbt2018", "cheng2020-anchor", "cheng2020-attn"].contains(arch)
             let (h, w) = autoregressive ? (128, 128) : (512, 768)
-            let image = ZooCheckpoint.directory + "/codec-\(w)x\(h).png"
-            if !FileManager.default.fileExists(atPath: image) { _ = try Python.run(Self.makeImage, [image, String(h), String(w)]) }
+            let image = try ZooCheckpoint.image(height: h, width: w)
             let checkpoint = try ZooCheckpoint.path(arch, quality: 3)
             let bin = ZooCheckpoint.directory + "/codec-\(arch).bin", png = ZooCheckpoint.directory + "/codec-\(arch).png"
             _ = try Timing.spawn(tinify, ["compress", "--force", "--checkpoint", checkpoint, image, "-o", bin])

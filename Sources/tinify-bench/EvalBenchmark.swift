@@ -8,14 +8,6 @@ struct EvalBenchmark: Benchmark {
     let summary = "tinify eval (whole process) vs CompressAI forward in-process, 2 threads, 768x512, quality 3 [--arch NAME]"
     let options = ["arch"]
 
-    static let makeImage = """
-    import sys, numpy as np
-    from PIL import Image
-    r = np.random.default_rng(0); y, x = np.mgrid[0:512, 0:768]
-    a = np.stack([x / 768, y / 512, (x + y) / 1280], -1) * 200 + r.integers(0, 55, (512, 768, 3))
-    Image.fromarray(a.clip(0, 255).astype('uint8')).save(sys.argv[1])
-    """
-
     /// Builds the model once and runs one warm-up forward, says "ready", then times one forward per line.
     static let forwardServer = """
     import sys, time, warnings, torch, numpy as np
@@ -38,9 +30,7 @@ struct EvalBenchmark: Benchmark {
         guard Python.has(["torch", "compressai", "PIL"]) else {
             throw BenchError("torch, compressai and pillow are not importable by python3: neither the zoo-size models nor the anchor can be made")
         }
-        try FileManager.default.createDirectory(atPath: ZooCheckpoint.directory, withIntermediateDirectories: true)
-        let image = ZooCheckpoint.directory + "/kodak-size-768x512.png"
-        if !FileManager.default.fileExists(atPath: image) { _ = try Python.run(Self.makeImage, [image]) }
+        let image = try ZooCheckpoint.image(height: 512, width: 768)
         let tinify = try Timing.sibling("tinify")
         let archs = options["arch"].map { [$0] } ?? ["bmshj2018-factorized", "cheng2020-anchor"]
         return try archs.map { arch in

@@ -29,4 +29,24 @@ enum ZooCheckpoint {
         }
         return path
     }
+
+    static let imageScript = """
+    import sys, numpy as np
+    from PIL import Image
+    h, w = int(sys.argv[2]), int(sys.argv[3])
+    r = np.random.default_rng(0); y, x = np.mgrid[0:h, 0:w]
+    a = np.stack([x / w, y / h, (x + y) / (h + w)], -1) * 200 + r.integers(0, 55, (h, w, 3))
+    Image.fromarray(a.clip(0, 255).astype('uint8')).save(sys.argv[1])
+    """
+
+    /// `<directory>/image-<width>x<height>.png`, a gradient with noise, made with numpy and pillow
+    /// when missing (at 768×512 the perf contract's image).
+    static func image(height: Int, width: Int) throws -> String {
+        let path = "\(directory)/image-\(width)x\(height).png"
+        if !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            _ = try Python.run(imageScript, [path, String(height), String(width)])
+        }
+        return path
+    }
 }
