@@ -46,7 +46,7 @@ public enum ImageCodec {
         }
         let padding = Padding(height: file.height, width: file.width, multiple: padMultiple)
         let (ph, pw) = (file.height + padding.top + padding.bottom, file.width + padding.left + padding.right)
-        let factor = file.latents.strings.count == 1 ? 16 : 64  // y (factorized) or z (hyperpriors)
+        let factor = model.downsamplingFactor  // the first-decoded latent: y (factorized, 16) or z (64)
         guard file.latents.shape == [ph / factor, pw / factor] else {
             throw CodingError.badContainer("latent shape \(file.latents.shape) does not fit a \(file.height)×\(file.width) image (expected \([ph / factor, pw / factor]))")
         }

@@ -44,23 +44,20 @@ public final class Conv2d: @unchecked Sendable {
         outChannels = shape[0]; inChannels = shape[1]
         kernel = (shape[2], shape[3])
         self.stride = stride; self.padding = padding; self.bias = bias; self.shuffle = shuffle
-        let winograd = shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2)
-            || shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8
-        deferredDirect = winograd ? Deferred {
+        let threeByThree = shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2)
+        let strided5x5 = shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8
+        func direct() -> GemmConvKernel {
             var dy: [Int] = [], dx: [Int] = []
             for ky in 0..<shape[2] { for kx in 0..<shape[3] { dy.append(ky - padding); dx.append(kx - padding) } }
             return GemmConvKernel(a: weight, m: shape[0], inC: shape[1], dy: dy, dx: dx, step: stride)
-        } : nil
+        }
+        deferredDirect = threeByThree || strided5x5 ? Deferred(direct) : nil
         deferredEngine = Deferred {
-            if shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2) {
+            if threeByThree {
                 return .winograd(Winograd.make(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias, shuffle: shuffle))
-            } else if shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8 {
-                return .winograd(Winograd.strided5x5(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias))
-            } else {
-                var dy: [Int] = [], dx: [Int] = []
-                for ky in 0..<shape[2] { for kx in 0..<shape[3] { dy.append(ky - padding); dx.append(kx - padding) } }
-                return .im2col(GemmConvKernel(a: weight, m: shape[0], inC: shape[1], dy: dy, dx: dx, step: stride))
             }
+            if strided5x5 { return .winograd(Winograd.strided5x5(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias)) }
+            return .im2col(direct())
         }
     }
 
