@@ -13,12 +13,6 @@
 // TinifyKit ties the stages together for the `tinify` command.
 import PackageDescription
 
-let optimise: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
-]
-let fastMath: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo", "-target-cpu", "haswell"], .when(configuration: .release)),
-]
 
 let package = Package(
     name: "Tinify",
@@ -42,29 +36,27 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: Stages
-        .target(name: "TinifyCore", dependencies: ["CCrypto"], swiftSettings: optimise),
-        .target(name: "TinifyPickle", dependencies: ["TinifyCore"], swiftSettings: optimise),
-        .target(name: "TinifyContainer", dependencies: ["TinifyCore", "TinifyPickle", "CZip"], swiftSettings: optimise),
-        .target(name: "TinifyWeights", dependencies: ["TinifyCore", "TinifyPickle", "TinifyContainer"], swiftSettings: optimise),
-        .target(name: "TinifyArchitectures", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
-        .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5", "CLazyLibraries"], swiftSettings: optimise),
-        .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
-        .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"], swiftSettings: optimise),
-        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries"], swiftSettings: fastMath),
+        .target(name: "TinifyCore", dependencies: ["CCrypto"]),
+        .target(name: "TinifyPickle", dependencies: ["TinifyCore"]),
+        .target(name: "TinifyContainer", dependencies: ["TinifyCore", "TinifyPickle", "CZip"]),
+        .target(name: "TinifyWeights", dependencies: ["TinifyCore", "TinifyPickle", "TinifyContainer"]),
+        .target(name: "TinifyArchitectures", dependencies: ["TinifyCore", "TinifyWeights"]),
+        .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5", "CLazyLibraries"]),
+        .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"]),
+        .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"]),
+        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries"]),
         .target(name: "TinifyKit", dependencies: [
             "TinifyCore", "TinifyPickle", "TinifyContainer", "TinifyWeights", "TinifyArchitectures",
             "TinifyHDF5", "TinifySafetensors", "TinifyTorchWriter", "TinifyRuntime",
-        ], swiftSettings: optimise),
+        ]),
 
         // MARK: Executables
         .executableTarget(name: "tinify", dependencies: [
             "TinifyKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: optimise,
-        // A static Swift runtime in release builds: the command starts in a third of the time.
-        // (Nothing `tinify` links may import Foundation; FoundationEssentials is fine.)
-        linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization"],
-                                      .when(configuration: .release))]),
-        .executableTarget(name: "tinify-bench", dependencies: ["TinifyKit"], swiftSettings: optimise),
+        ]),
+        // (Nothing `tinify` links may import Foundation, FoundationEssentials is fine: the README's
+        // release build links the Swift runtime statically with `--static-swift-stdlib`.)
+        .executableTarget(name: "tinify-bench", dependencies: ["TinifyKit"]),
         .executableTarget(name: "tinify-example", dependencies: ["TinifyKit"], path: "Samples/Example"),
 
         // MARK: Tests

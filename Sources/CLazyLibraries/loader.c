@@ -11,41 +11,66 @@ static const char *const sonames[3][4] = {
 static void *handles[3];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Every function the stubs forward to, per library: a library is loaded only when all of them
+   resolve, so a stub called after a successful load always finds its function. */
+extern const char *const clazy_hdf5_names[];
+static const char *const blas_names[] = {"cblas_sgemm", "openblas_set_num_threads", NULL};
+static const char *const png_names[] = {
+    "png_image_begin_read_from_file", "png_image_finish_read", "png_image_free",
+    "png_image_write_to_file", "png_image_write_to_memory", NULL};
+
 static int load(int library, char *error, size_t size) {
+    int status = 0;
     pthread_mutex_lock(&lock);
     if (!handles[library]) {
         /* OpenBLAS's own exported helpers are looked up through the global scope, so it is global;
            every library binds to its own symbols first, never to these stubs. */
         int flags = RTLD_NOW | RTLD_DEEPBIND | (library == clazy_lib_blas ? RTLD_GLOBAL : RTLD_LOCAL);
         const char *last = "";
-        for (int i = 0; sonames[library][i] && !handles[library]; i++) {
-            handles[library] = dlopen(sonames[library][i], flags);
-            if (!handles[library]) last = dlerror();
+        void *handle = NULL;
+        for (int i = 0; sonames[library][i] && !handle; i++) {
+            handle = dlopen(sonames[library][i], flags);
+            if (!handle) last = dlerror();
         }
-        if (!handles[library]) {
-            pthread_mutex_unlock(&lock);
+        if (!handle) {
             if (error && size) snprintf(error, size, "cannot load %s: %s", sonames[library][0], last ? last : "not found");
-            return -1;
+            status = -1;
+        } else {
+            const char *const *names = library == clazy_lib_hdf5 ? clazy_hdf5_names : library == clazy_lib_blas ? blas_names : png_names;
+            for (int i = 0; names[i]; i++) {
+                if (!dlsym(handle, names[i])) {
+                    if (error && size) snprintf(error, size, "%s has no function %s", sonames[library][0], names[i]);
+                    status = -1;
+                    break;
+                }
+            }
+            if (status == 0) handles[library] = handle;
+            else dlclose(handle);
         }
     }
     pthread_mutex_unlock(&lock);
-    return 0;
+    return status;
 }
 
 int clazy_load_hdf5(char *error, size_t size) { return load(clazy_lib_hdf5, error, size); }
 int clazy_load_blas(char *error, size_t size) { return load(clazy_lib_blas, error, size); }
 int clazy_load_png(char *error, size_t size) { return load(clazy_lib_png, error, size); }
 
+/* Called by a stub the first time it runs. Every Swift entry point loads its library first
+   (and throws the reason when it cannot), and a load succeeds only when every forwarded name
+   resolves, so this finds the function. Were a stub ever reached without a successful load,
+   there is no function to call and no error value a stub of any signature could return: the
+   process stops with the reason (abort, not exit: no atexit handlers run in a broken state). */
 void *clazy_symbol(int library, const char *name) {
     char error[512];
     if (load(library, error, sizeof error) != 0) {
         fprintf(stderr, "error: %s\n", error);
-        exit(1);
+        abort();
     }
     void *p = dlsym(handles[library], name);
     if (!p) {
         fprintf(stderr, "error: %s: symbol %s not found\n", sonames[library][0], name);
-        exit(1);
+        abort();
     }
     return p;
 }

@@ -13,12 +13,26 @@ public final class HeapBlock: ByteOwner {
     /// The block's length in bytes.
     public let count: Int
 
-    /// Allocates `count` uninitialised bytes, 64-byte aligned.
+    /// Allocates `count` uninitialised bytes, 64-byte aligned. When the memory cannot be had the
+    /// block is empty (`count` 0): callers that must tell use `init?(allocating:)`; readers
+    /// bound every size by their limits before allocating.
     public init(count: Int) {
-        self.count = count
-        pointer = count > 0 ? UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 64) : nil
+        var p: UnsafeMutableRawPointer?
+        if count > 0, posix_memalign(&p, 64, count) != 0 { p = nil }
+        pointer = p
+        self.count = p == nil ? 0 : count
     }
-    deinit { pointer?.deallocate() }
+    /// Allocates `count` uninitialised bytes, 64-byte aligned, or nil when the memory cannot be
+    /// had (never aborts).
+    public init?(allocating count: Int) {
+        guard count >= 0 else { return nil }
+        self.count = count
+        if count == 0 { pointer = nil; return }
+        var p: UnsafeMutableRawPointer?
+        guard posix_memalign(&p, 64, count) == 0, let p else { return nil }
+        pointer = p
+    }
+    deinit { pointer.map { free($0) } }
 }
 
 /// A read-only, memory-mapped file.

@@ -45,19 +45,40 @@ public final class SHA256Hasher {
     /// (unmapping 100+ MB of page tables takes a few milliseconds), so a waiting thread can go on.
     /// When the path no longer names the mapped file, `file`'s own mapping is hashed.
     public static func hex(of file: MappedFile, digested: ((String) -> Void)? = nil) -> String {
+        hex(of: file, stop: nil, digested: digested) ?? ""
+    }
+
+    /// `hex(of:digested:)` that ends early, returning nil, once `stop` (asked between 8 MiB
+    /// chunks) answers true; nothing is then passed to `digested`.
+    public static func hex(of file: MappedFile, stop: (() -> Bool)?, digested: ((String) -> Void)? = nil) -> String? {
         if file.count > 0, let fd = file.openDescriptor() {
             defer { close(fd) }
             if let p = mmap(nil, file.count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED {
                 defer { munmap(p, file.count) }
                 _ = madvise(p, file.count, MADV_SEQUENTIAL)
-                let digest = hex(of: UnsafeRawBufferPointer(start: p, count: file.count))
+                guard let digest = hex(of: UnsafeRawBufferPointer(start: p, count: file.count), stop: stop) else { return nil }
                 digested?(digest)
                 return digest
             }
         }
-        let digest = withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer) }
-        digested?(digest)
+        let digest = withExtendedLifetime(file) { hex(of: ByteRegion(file: file).buffer, stop: stop) }
+        if let digest { digested?(digest) }
         return digest
+    }
+
+    /// The SHA-256 of `bytes` in 8 MiB chunks, asking `stop` before each; nil once it says true.
+    public static func hex(of bytes: UnsafeRawBufferPointer, stop: (() -> Bool)?) -> String? {
+        guard let stop else { return hex(of: bytes) }
+        let h = SHA256Hasher()
+        let chunk = 8 << 20
+        var offset = 0
+        while offset < bytes.count {
+            if stop() { return nil }
+            let end = offset + min(chunk, bytes.count - offset)
+            h.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+            offset = end
+        }
+        return h.hexDigest()
     }
 
     /// The SHA-256 of `bytes`, in hex.

@@ -28,6 +28,12 @@ public enum HDF5Error: Error, CustomStringConvertible {
     case badData(path: String, reason: String)
     /// A soft, external or user-defined link inside `/state_dict`.
     case unsupportedLink(path: String, kind: String)
+    /// A dataset stored in a way this reader refuses (external storage, virtual layout, a filter
+    /// plugin): its data could come from outside the file or from code the file chooses.
+    case unsupportedStorage(path: String, reason: String)
+    /// The helper process that runs libhdf5 on the file did not finish (it crashed, was killed
+    /// at a limit, or wrote a malformed answer).
+    case scanFailed(reason: String)
     /// Nesting, dataset count or another limit exceeded.
     case limitExceeded(what: String, limit: Int)
     /// A file could not be opened or written.
@@ -48,6 +54,8 @@ public enum HDF5Error: Error, CustomStringConvertible {
         case .badAttribute(let p, let n, let r): return "hdf5: '\(p)': attribute '\(n)' \(r)"
         case .badData(let p, let r): return "hdf5: dataset '\(p)': \(r)"
         case .unsupportedLink(let p, let k): return "hdf5: '\(p)' is a \(k) link (only hard links are read)"
+        case .unsupportedStorage(let p, let r): return "hdf5: dataset '\(p)': \(r) is not read"
+        case .scanFailed(let r): return "hdf5: \(r)"
         case .limitExceeded(let w, let l): return "hdf5: \(w) exceeds the limit of \(l)"
         case .file(let e): return e.description
         }

@@ -24,11 +24,11 @@ public enum ModelUpdate {
     /// the model weights with the new tables to `output` (any format). With `hashName`, the first
     /// 8 hex digits of the output's SHA-256 are appended to its name (`model-1a2b3c4d.pth`).
     public static func update(input: String, output: String, architecture: String? = nil, force: Bool = false,
-                              hashName: Bool = false) throws -> UpdateSummary {
+                              hashName: Bool = false, options: WeightReadOptions = WeightReadOptions()) throws -> UpdateSummary {
         guard OutputFormat(path: output) != nil else { throw ConversionError.unknownOutputFormat(output) }
         try AtomicFile.checkAbsent(output, replace: force)
         if WeightConversion.sameFile(input, output) { throw ConversionError.sameFile(output) }
-        let store = try WeightFile.open(input)
+        let store = try WeightFile.open(input, options: options)
         let stateDict = StateDict(store)
         let report: VerificationReport
         if let name = architecture {

@@ -1,6 +1,7 @@
 // TinifyKit: `tinify convert`: model weights from any supported format to HDF5, safetensors or
 // a torch zip, bit-exact, with canonical keys and the architecture recorded.
 import Dispatch
+import Synchronization
 import TinifyCore
 import TinifyContainer
 import TinifyWeights
@@ -67,7 +68,8 @@ public enum WeightConversion {
     /// written under canonical keys; `keepKeys` writes every tensor under its key as stored.
     /// An existing `output` is refused unless `force`. The write is atomic.
     public static func convert(input: String, output: String, architecture: String? = nil, keepKeys: Bool = false,
-                               compress: Bool = false, force: Bool = false, progress: WriteProgress? = nil) throws -> ConversionSummary {
+                               compress: Bool = false, force: Bool = false, progress: WriteProgress? = nil,
+                               options: WeightReadOptions = WeightReadOptions()) throws -> ConversionSummary {
         guard let format = OutputFormat(path: output) else { throw ConversionError.unknownOutputFormat(output) }
         try AtomicFile.checkAbsent(output, replace: force)
         if sameFile(input, output) { throw ConversionError.sameFile(output) }
@@ -77,7 +79,8 @@ public enum WeightConversion {
         // the writer asks for it only once the tensor data is in the file.
         let file = try MappedFile(path: input)
         let sourceSHA = format == .hdf5 ? BackgroundHash(file) : nil
-        let store = try WeightFile.open(file: file)
+        defer { sourceSHA?.finish() }
+        let store = try WeightFile.open(file: file, options: options)
         let stateDict = StateDict(store)
         var report: VerificationReport?
         if let name = architecture {
@@ -103,17 +106,30 @@ public enum WeightConversion {
     }
 
     /// The SHA-256 of a mapped file, computed on a background thread from the moment it is made.
+    /// The thread is always joined (`finish`) before `convert` returns or throws, so no hashing
+    /// (OpenSSL) runs while the process exits; `finish` on a failed conversion stops the hash at
+    /// its next 8 MiB chunk.
     final class BackgroundHash: @unchecked Sendable {
         private let ready = DispatchSemaphore(value: 0)
+        private let done = DispatchSemaphore(value: 0)
+        private let stopped = Atomic<Bool>(false)
         private var value: String?
 
         init(_ file: MappedFile) {
             DispatchQueue.global().async { [self] in
-                _ = SHA256Hasher.hex(of: file) { digest in
+                _ = SHA256Hasher.hex(of: file, stop: { self.stopped.load(ordering: .relaxed) }) { digest in
                     self.value = digest
                     self.ready.signal()
                 }
+                self.done.signal()
             }
+        }
+
+        /// Stops the hash if it is still running and waits until its thread has left it.
+        func finish() {
+            stopped.store(true, ordering: .relaxed)
+            done.wait()
+            done.signal()
         }
 
         /// Waits for the digest (64 lowercase hex digits).

@@ -6,23 +6,33 @@ import TinifyWeights
 import TinifyHDF5
 import TinifySafetensors
 
+/// How weight files are read.
+public struct WeightReadOptions: Sendable {
+    /// Where libhdf5 runs on an HDF5 input: in this process (the default for a library), or in a
+    /// helper process whose crash on a hostile file is an error here (what `tinify` does).
+    public var hdf5: HDF5ReadMode
+
+    /// Options; by default everything runs in this process.
+    public init(hdf5: HDF5ReadMode = .inProcess) { self.hdf5 = hdf5 }
+}
+
 /// Opens weight files of every supported format.
 public enum WeightFile {
     /// Reads `path` (torch zip, legacy stream, HDF5 or safetensors, told apart by content) into a weight store.
-    public static func open(_ path: String) throws -> WeightStore {
+    public static func open(_ path: String, options: WeightReadOptions = WeightReadOptions()) throws -> WeightStore {
         let file: MappedFile
         do { file = try MappedFile(path: path) } catch let e as FileError { throw WeightError.file(e) }
-        return try open(file: file)
+        return try open(file: file, options: options)
     }
 
     /// Reads an already mapped file (any supported format, told apart by content) into a weight
     /// store; zero-copy tensors are views of `file`.
-    public static func open(file: MappedFile) throws -> WeightStore {
+    public static func open(file: MappedFile, options: WeightReadOptions = WeightReadOptions()) throws -> WeightStore {
         let kind: ContainerKind
         do { kind = try ContainerSniffer.sniff(ByteRegion(file: file).buffer) } catch let e as ContainerError { throw WeightError.container(e) }
         switch kind {
         case .torchZip, .torchLegacy: return try TorchCheckpoint.load(file: file)
-        case .hdf5: return try HDF5WeightReader.read(file: file)
+        case .hdf5: return try HDF5WeightReader.read(file: file, mode: options.hdf5)
         case .safetensors: return try SafetensorsReader.read(file: file)
         }
     }

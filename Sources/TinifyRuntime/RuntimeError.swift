@@ -1,8 +1,9 @@
 // TinifyRuntime: running CompressAI image-compression models (Ballé 2018, Minnen 2018, Cheng 2020)
 // on the CPU. Errors are values: nothing here traps on data read from a file.
+import TinifyArchitectures
 
 /// Why a model cannot be built or run.
-public enum RuntimeError: Error, CustomStringConvertible, Equatable {
+public enum RuntimeError: Error, CustomStringConvertible {
     /// A tensor the architecture needs is not in the weight store.
     case missingTensor(key: String)
     /// A tensor has a shape the architecture cannot use.
@@ -17,6 +18,10 @@ public enum RuntimeError: Error, CustomStringConvertible, Equatable {
     case badScaleTable(String)
     /// A probability table cannot be quantised (negative, non-finite or all-zero mass).
     case invalidDistribution(key: String, reason: String)
+    /// The weights do not fit the architecture's declaration (the report lists every problem).
+    case doesNotFit(VerificationReport)
+    /// A system library (OpenBLAS, libpng) cannot be loaded; the loader's reason.
+    case libraryUnavailable(String)
     /// An image file cannot be read or written (the description is the reason; the path is carried).
     case image(path: String, reason: String)
 
@@ -31,6 +36,10 @@ public enum RuntimeError: Error, CustomStringConvertible, Equatable {
         case .badScaleTable(let s): return "bad scale table: \(s)"
         case .invalidDistribution(let k, let r): return "cannot build the cdf of \(k): \(r)"
         case .image(_, let r): return r
+        case .libraryUnavailable(let r): return r
+        case .doesNotFit(let r):
+            return "weights do not fit \(r.architecture.rawValue) (\(r.hyperparameters)): \(r.problems.count) problems: "
+                + r.problems.map(\.description).joined(separator: "; ")
         }
     }
 }

@@ -26,6 +26,10 @@ public enum SafetensorsError: Error, CustomStringConvertible {
     case unknownDType(key: String, name: String)
     /// A dtype safetensors defines but Tinify has no element type for (float8, float4, …).
     case unsupportedDType(key: String, name: String)
+    /// The header declares more tensors than the limit every reader shares.
+    case tooManyTensors(limit: Int)
+    /// A tensor's elements are invalid (a bool other than 0 or 1).
+    case badValue(TensorValueError)
     /// A tensor's rank exceeds the limit.
     case rankTooLarge(key: String, rank: Int, limit: Int)
     /// Element count or byte size overflows.
@@ -50,6 +54,8 @@ public enum SafetensorsError: Error, CustomStringConvertible {
     /// A one-line, lowercase description.
     public var description: String {
         switch self {
+        case .tooManyTensors(let l): return "safetensors: more than \(l) tensors (the limit)"
+        case .badValue(let e): return "safetensors: \(e)"
         case .tooSmall(let n): return "safetensors: file of \(n) bytes is too small for the 8-byte header length"
         case .headerTooLarge(let d, let l): return "safetensors: header length \(d) exceeds the limit of \(l) bytes"
         case .headerPastEnd(let d, let a): return "safetensors: header length \(d) runs past the end of the file (\(a) bytes after the length)"

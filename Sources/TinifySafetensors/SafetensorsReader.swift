@@ -55,11 +55,12 @@ public enum SafetensorsReader {
             guard let bytes = buffer.slice(e.begin, e.end - e.begin) else {
                 throw SafetensorsError.incompleteBuffer(covered: e.end, available: buffer.count)
             }
-            do {
-                entries.append((e.key, try Tensor(dtype: e.dtype, shape: e.shape, bytes: bytes, key: e.key)))
-            } catch {
+            let tensor: Tensor
+            do { tensor = try Tensor(dtype: e.dtype, shape: e.shape, bytes: bytes, key: e.key) } catch {
                 throw SafetensorsError.overflow(key: e.key)
             }
+            do { try tensor.validateElements(key: e.key) } catch let v as TensorValueError { throw SafetensorsError.badValue(v) }
+            entries.append((e.key, tensor))
         }
         return (entries, header.metadata)
     }
@@ -96,6 +97,7 @@ public enum SafetensorsReader {
             if key == "__metadata__" {
                 metadata = try parseMetadata(&s)
             } else {
+                guard entries.count < TensorLimits.maxTensors else { throw SafetensorsError.tooManyTensors(limit: TensorLimits.maxTensors) }
                 entries.append(try parseEntry(&s, key: key))
             }
         }

@@ -18,7 +18,7 @@ public struct DecodeLimits: Sendable {
     public var maxNodes = 1 << 20
     /// Most tensors the tree may hold, a shared one counting once per use (each becomes a
     /// weight-store entry, so a memoised list of tensors fetched a thousand times must not).
-    public var maxTensors = 1 << 17
+    public var maxTensors = TensorLimits.maxTensors
     /// Most bytes of integers beyond 64 bits, summed over every use (converting one to decimal
     /// costs time quadratic in its size, so a memoised 4 KiB integer must not be reusable at will).
     public var maxBigIntBytes = 1 << 14
@@ -241,6 +241,7 @@ public final class TorchDecoder {
         if t.count > s.bytes.count / dtype.itemSize, bytes > limits.maxExpandedViewBytes {
             throw WeightError.limitExceeded(what: "tensor '\(path)': expanded view of \(bytes) bytes", limit: limits.maxExpandedViewBytes)
         }
+        do { try t.validateElements(key: path) } catch let e as TensorValueError { throw WeightError.badValue(e) }
         try useTensors(1)
         return (.tensor(t), 1)
     }

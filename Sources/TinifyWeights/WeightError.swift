@@ -19,6 +19,8 @@ public enum WeightError: Error, CustomStringConvertible {
     case badCall(String, reason: String)
     /// A value nests deeper than the limit, or expands past the node budget, or refers to itself.
     case limitExceeded(what: String, limit: Int)
+    /// A tensor's elements are invalid (a bool other than 0 or 1).
+    case badValue(TensorValueError)
     /// A dtype Tinify cannot represent.
     case unsupportedDType(String)
     /// A file could not be read.
@@ -36,6 +38,7 @@ public enum WeightError: Error, CustomStringConvertible {
         case .badView(let p, let e): return "tensor '\(p)': \(e.description)"
         case .badCall(let f, let r): return "\(f): \(r)"
         case .limitExceeded(let w, let l): return "\(w) exceeds the limit of \(l)"
+        case .badValue(let e): return e.description
         case .unsupportedDType(let s): return "unsupported dtype \(s)"
         case .file(let e): return e.description
         }

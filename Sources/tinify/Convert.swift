@@ -21,7 +21,7 @@ struct Convert: ParsableCommand {
             if let c = compress, c != "gzip" { throw ValidationError("--compress supports only gzip") }
             let bar = isatty(2) != 0 ? ProgressBar() : nil
             let summary = try WeightConversion.convert(input: input, output: output, architecture: arch, keepKeys: keepKeys,
-                                                       compress: compress == "gzip", force: force, progress: bar?.update)
+                                                       compress: compress == "gzip", force: force, progress: bar?.update, options: readOptions)
             bar?.finish()
             let arch = summary.architecture.map { " as \($0.architecture.rawValue) (\($0.hyperparameters))" } ?? ""
             let renames = summary.renamed.isEmpty ? "" : ", renamed: " + summary.renamed.map { "\($0.rule) (\($0.count))" }.joined(separator: ", ")

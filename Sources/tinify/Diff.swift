@@ -26,8 +26,8 @@ struct Diff: ParsableCommand {
     func run() throws {
         var storeA: WeightStore?
         var storeB: WeightStore?
-        try reportingErrors(a) { storeA = try WeightFile.open(a) }
-        try reportingErrors(b) { storeB = try WeightFile.open(b) }
+        try reportingErrors(a) { storeA = try WeightFile.open(a, options: readOptions) }
+        try reportingErrors(b) { storeB = try WeightFile.open(b, options: readOptions) }
         guard let storeA, let storeB else { throw ExitCode(1) }
         let diff = WeightDiff(a: storeA, b: storeB, atol: atol, rtol: rtol)
         if json {

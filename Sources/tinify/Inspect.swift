@@ -51,7 +51,7 @@ struct InspectRequest {
     /// store and its value tree to the OS instead of releasing them object by object.
     func run(exitWhenDone: Bool) throws {
         try reportingErrors(file) {
-            let store = try WeightFile.open(file)
+            let store = try WeightFile.open(file, options: readOptions)
             let report = InspectReport(store: store, digest: digest)
             let model = ArchitectureSummary(store)
             if json {

@@ -11,7 +11,7 @@ import TinifyWeights
 func loadModel(checkpoint: String, arch: String?, coding: Bool = false) throws -> any CompressionRuntimeModel {
     var model: (any CompressionRuntimeModel)?
     try reportingErrors(checkpoint) {
-        let store = try WeightFile.open(checkpoint)
+        let store = try WeightFile.open(checkpoint, options: readOptions)
         let stateDict = StateDict(store)
         let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
         let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)

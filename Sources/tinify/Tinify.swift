@@ -1,6 +1,9 @@
 // tinify: the command-line tool.
 import ArgumentParser
 import TinifyKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Tinify: ParsableCommand {
@@ -13,6 +16,8 @@ struct Tinify: ParsableCommand {
     /// `inspect` in its plain form runs directly (ArgumentParser's parsing costs milliseconds of
     /// start-up); every other command line goes through ArgumentParser.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let status = runHDF5ScanHelper(arguments) { Glibc.exit(status) }
         // Plain `inspect` exits within milliseconds, before OpenBLAS's idle threads matter
         // (joining them costs ~5 ms).
         if let inspect = InspectRequest(arguments: Array(CommandLine.arguments.dropFirst())) { inspect.runAndExit() }

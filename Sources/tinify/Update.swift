@@ -14,7 +14,7 @@ struct Update: ParsableCommand {
 
     func run() throws {
         try reportingErrors(input) {
-            let s = try ModelUpdate.update(input: input, output: output, architecture: arch, force: force, hashName: hashName)
+            let s = try ModelUpdate.update(input: input, output: output, architecture: arch, force: force, hashName: hashName, options: readOptions)
             print("\(s.output): \(s.report.architecture.rawValue) (\(s.report.hyperparameters)), updated \(s.updatedKeys.count) buffers")
         }
     }

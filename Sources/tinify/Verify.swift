@@ -13,7 +13,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         var ok = false
         try reportingErrors(file) {
-            let store = try WeightFile.open(file)
+            let store = try WeightFile.open(file, options: readOptions)
             let check = try ModelCheck(store: store, path: file, architecture: arch)
             if json { print(check.json(file: file).pretty) } else { print(check.text(file: file), terminator: "") }
             ok = check.ok

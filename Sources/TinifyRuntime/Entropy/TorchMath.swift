@@ -26,7 +26,13 @@ public enum TorchMath {
     @inline(__always) static func mla(_ x: Float, _ y: Float, _ z: Float) -> Float { z.addingProduct(x, y) }
     @inline(__always) static func fmapn(_ x: Float, _ y: Float, _ z: Float) -> Float { (-z).addingProduct(x, y) }
     @inline(__always) static func fmanp(_ x: Float, _ y: Float, _ z: Float) -> Float { z.addingProduct(-x, y) }
-    @inline(__always) static func rint(_ x: Float) -> Int32 { Int32(x.rounded(.toNearestOrEven)) }
+    /// Round to nearest even as x86's `cvtps2dq` does, which SLEEF's vector code compiles to:
+    /// NaN and values outside Int32's range give Int32.min (the "integer indefinite" value), so a
+    /// non-finite or huge weight gives CompressAI's own result here, never a trap.
+    @inline(__always) static func rint(_ x: Float) -> Int32 {
+        let r = x.rounded(.toNearestOrEven)
+        return r >= -2_147_483_648 && r < 2_147_483_648 ? Int32(r) : Int32.min
+    }
     @inline(__always) static func pow2i(_ q: Int32) -> Float { Float(bitPattern: UInt32(bitPattern: (q &+ 0x7f) << 23)) }
     @inline(__always) static func ldexp2(_ d: Float, _ e: Int32) -> Float { d * pow2i(e >> 1) * pow2i(e &- (e >> 1)) }
 

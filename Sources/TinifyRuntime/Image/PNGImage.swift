@@ -14,6 +14,7 @@ public enum PNGImage {
     /// Reads an 8-bit RGB, RGBA (alpha dropped) or grayscale (replicated to RGB) PNG.
     /// Palette, 16-bit and unreadable files throw `RuntimeError.image`.
     public static func read(_ path: String) throws -> FloatTensor {
+        try SystemLibraries.loadPNG()
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, path) != 0 else {
@@ -81,6 +82,7 @@ public enum PNGImage {
 
     /// The PNG file bytes of the first image of an N×3×H×W tensor (`path` names errors).
     public static func encode(_ x: FloatTensor, levels: Levels = .nearest, path: String = "image") throws -> [UInt8] {
+        try SystemLibraries.loadPNG()
         guard x.shape.count == 4, x.c == 3, x.h > 0, x.w > 0 else {
             throw RuntimeError.image(path: path, reason: "expected an N×3×H×W tensor, got \(x.shape)")
         }

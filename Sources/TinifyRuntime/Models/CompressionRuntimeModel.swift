@@ -6,6 +6,7 @@ import Glibc
 #endif
 import TinifyCore
 import TinifyWeights
+import TinifyArchitectures
 
 /// What `forward` returns: the reconstruction, the latent and the likelihoods by name (`y`, `z`).
 public struct ForwardResult: Sendable {
@@ -111,7 +112,16 @@ public enum RuntimeModels {
 
     /// The model for `architecture` over `store` (canonical CompressAI keys; N and M come from
     /// the tensor shapes).
+    ///
+    /// The store is verified against the architecture's declaration first (every key, shape and
+    /// dtype, as `from_state_dict` does), so no tensor reaches a kernel with a shape the kernel
+    /// was not declared for; a store that does not fit throws `RuntimeError.doesNotFit` naming
+    /// its problems.
     public static func make(architecture: String, store: WeightStore) throws -> any CompressionRuntimeModel {
+        guard let id = ArchitectureID(rawValue: architecture) else { throw RuntimeError.unknownArchitecture(name: architecture) }
+        let report = try id.verify(StateDict(store)).report
+        guard report.ok else { throw RuntimeError.doesNotFit(report) }
+        try SystemLibraries.loadBLAS()
         let w = WeightReader(store)
         switch architecture {
         case "bmshj2018-factorized": return try FactorizedPrior(w)

@@ -508,7 +508,7 @@ body += b"0](" + (b"j" + struct.pack("<I", 0)) * 1000 + b"e" + b"r" + struct.pac
 body += b"0](" + (b"j" + struct.pack("<I", 1)) * 1000 + b"e"
 n = "memo-bomb-tensors.pth"
 case(n, raw_zip(proto(2) + b"}" + s("bomb") + body + b"s."), "WeightError.limitExceeded",
-     "number of tensors (a shared one counts once per use) exceeds the limit of 131072",
+     "number of tensors (a shared one counts once per use) exceeds the limit of 20000",
      "one tensor referenced a million times (1000 lists of 1000): each use would be a weight-store entry")
 
 body = b"\x8b" + struct.pack("<i", 4096) + b"\x01" * 4095 + b"\x40" + b"r" + struct.pack("<I", 0)
