@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install
-swift build -c release --product tinify
+swift build -c release --static-swift-stdlib --product tinify
 TINIFY=.build/release/tinify
 OUT="$(mktemp -d)"
 $TINIFY inspect Samples/bmshj2018-hyperprior-N16-M24.pth

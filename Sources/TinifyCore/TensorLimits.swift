@@ -5,5 +5,5 @@
 public enum TensorLimits {
     /// The most tensors one file may hold (CompressAI's largest zoo model has about 300; a
     /// training checkpoint with Adam state about three times that).
-    public static let maxTensors = 20_000
+    public static let maxTensors = 10_000
 }

@@ -55,7 +55,7 @@ public enum HDF5Error: Error, CustomStringConvertible {
         case .badData(let p, let r): return "hdf5: dataset '\(p)': \(r)"
         case .unsupportedLink(let p, let k): return "hdf5: '\(p)' is a \(k) link (only hard links are read)"
         case .unsupportedStorage(let p, let r): return "hdf5: dataset '\(p)': \(r) is not read"
-        case .scanFailed(let r): return "hdf5: \(r)"
+        case .scanFailed(let r): return r.hasPrefix("hdf5: ") ? r : "hdf5: \(r)"
         case .limitExceeded(let w, let l): return "hdf5: \(w) exceeds the limit of \(l)"
         case .file(let e): return e.description
         }

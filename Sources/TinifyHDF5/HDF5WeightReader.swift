@@ -29,8 +29,9 @@ public struct HDF5ReadLimits: Sendable {
     public var maxLinks = 4 * TensorLimits.maxTensors
     /// The most bytes all datasets declare together (each dataset object counted once).
     public var maxTotalBytes = 1 << 34
-    /// The most bytes read through libhdf5 (decompressed, chunked or compact data) together.
-    public var maxReadBytes = 1 << 32
+    /// The most bytes read through libhdf5 (decompressed, chunked or compact data) together:
+    /// more than the largest zoo model with its optimizer state.
+    public var maxReadBytes = 256 << 20
     /// The largest tensor read into memory (contiguous datasets are mapped, not read).
     public var maxTensorBytes = 1 << 34
     /// For filtered or chunked datasets, the largest ratio of tensor bytes to stored bytes

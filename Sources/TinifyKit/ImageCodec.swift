@@ -26,9 +26,11 @@ public enum ImageCodec {
         public let seconds: Double
     }
 
-    /// Compresses the PNG at `image` with `model`.
-    public static func compress(_ model: any CompressionRuntimeModel, image: String, metric: Int = 0, quality: Int = 1) throws -> Compressed {
-        let x = try PNGImage.read(image)
+    /// Compresses the PNG at `image` with `model`; an image whose estimated memory need is over
+    /// `budget` is refused from its header (`MemoryBudgetError`).
+    public static func compress(_ model: any CompressionRuntimeModel, image: String, metric: Int = 0, quality: Int = 1,
+                                budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> Compressed {
+        let x = try PNGImage.read(image) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
         let start = DispatchTime.now().uptimeNanoseconds
         let padding = Padding(height: x.h, width: x.w, multiple: padMultiple)
         let latents = try model.compress(padding.pad(x))
@@ -39,11 +41,14 @@ public enum ImageCodec {
     }
 
     /// Decodes `file` with `model` (which must be the architecture the file names) to the
-    /// cropped reconstruction, a 1×3×H×W tensor in [0, 1].
-    public static func decompress(_ model: any CompressionRuntimeModel, file: CompressedImageFile) throws -> FloatTensor {
+    /// cropped reconstruction, a 1×3×H×W tensor in [0, 1]. A file declaring an image whose
+    /// estimated memory need is over `budget` is refused before decoding (`MemoryBudgetError`).
+    public static func decompress(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
+                                  budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> FloatTensor {
         guard file.architecture == model.architecture else {
             throw CodingError.badContainer("written by a \(file.architecture) model, but the checkpoint is \(model.architecture)")
         }
+        try model.checkMemory(height: file.height, width: file.width, budget: budget)
         let padding = Padding(height: file.height, width: file.width, multiple: padMultiple)
         let (ph, pw) = (file.height + padding.top + padding.bottom, file.width + padding.left + padding.right)
         let factor = model.downsamplingFactor  // the first-decoded latent: y (factorized, 16) or z (64)

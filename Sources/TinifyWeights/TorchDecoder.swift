@@ -24,7 +24,7 @@ public struct DecodeLimits: Sendable {
     public var maxBigIntBytes = 1 << 14
     /// Largest contiguous size, in bytes, of a view with more elements than its storage (stride 0,
     /// as `expand` makes): such a view costs nothing to load but its full size to materialise.
-    public var maxExpandedViewBytes = 1 << 30
+    public var maxExpandedViewBytes = 256 << 20
     /// The defaults.
     public init() {}
 }

@@ -17,14 +17,16 @@ struct Compress: ParsableCommand {
     @Option(help: "The zoo quality recorded in the header (1–16).") var quality = 1
     @Option(help: "The metric recorded in the header: mse or ms-ssim.") var metric = "mse"
     @Flag(help: "Replace OUTPUT if it exists.") var force = false
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
+        let budget = try memory.budget()
         let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true)
         try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
         try reportingErrors(image) {
             guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
             guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
-            let c = try ImageCodec.compress(model, image: image, metric: metricID, quality: quality)
+            let c = try ImageCodec.compress(model, image: image, metric: metricID, quality: quality, budget: budget)
             try reportingErrors(output) { try AtomicFile.write(to: output, replace: force) { try $0.write(c.bytes) } }
             print("\(output): \(model.architecture), \(c.file.width)×\(c.file.height), \(c.bytes.count) bytes, "
                   + "\(decimal(c.bitsPerPixel, 4)) bpp, \(decimal(c.seconds, 3)) s")
@@ -41,8 +43,10 @@ struct Decompress: ParsableCommand {
     @Option(name: .shortAndLong, help: "The PNG image to write.") var output: String
     @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
     @Flag(help: "Replace OUTPUT if it exists.") var force = false
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
+        let budget = try memory.budget()
         let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true)
         try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
         try reportingErrors(input) {
@@ -53,7 +57,7 @@ struct Decompress: ParsableCommand {
             let bytes = ByteRegion(file: mapped).withUnsafeBytes { Array($0) }
             let file = try CompressedImageFile(decoding: bytes)
             let start = DispatchTime.now().uptimeNanoseconds
-            let xHat = try ImageCodec.decompress(model, file: file)
+            let xHat = try ImageCodec.decompress(model, file: file, budget: budget)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             try reportingErrors(output) { try PNGImage.write(xHat, to: output, levels: .truncated) }
             print("\(output): \(file.width)×\(file.height), \(decimal(seconds, 3)) s")

@@ -1,5 +1,6 @@
 // tinify: every failure is one line on stderr, `error: <file>: <what>`, and exit status 1.
 import ArgumentParser
+import TinifyCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,9 @@ func reportingErrors(_ file: String, _ body: () throws -> Void) throws {
     } catch let e as ExitCode {
         throw e
     } catch {
-        let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        var text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        // The library states the fact; the command adds what the user can do about it.
+        if error is MemoryBudgetError { text += " (raise it with --max-memory or TINIFY_MAX_MEMORY)" }
         fputs("error: \(file): \(text)\n", stderr)
         throw ExitCode(1)
     }

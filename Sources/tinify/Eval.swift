@@ -6,6 +6,7 @@ import Dispatch
 import FoundationEssentials
 import TinifyKit
 import TinifyRuntime
+import TinifyCore
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,8 +19,10 @@ struct Eval: ParsableCommand {
     var json = false
     @Option(help: "Write each reconstruction to this directory as <name>.png.") var output: String?
     @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
+        let budget = try memory.budget()
         let model = try loadModel(checkpoint: checkpoint, arch: arch)
         if let output {
             try reportingErrors(output) {
@@ -32,7 +35,7 @@ struct Eval: ParsableCommand {
         for file in images {
             do {
                 try reportingErrors(file) {
-                    let row = try evaluate(model, file)
+                    let row = try evaluate(model, file, budget: budget)
                     if json {
                         rows.append(.object([("file", .string(file)), ("estimated_bpp", .number(row.bpp)),
                                              ("forward_psnr", .number(row.psnr)), ("seconds", .number(row.seconds))]))
@@ -47,8 +50,8 @@ struct Eval: ParsableCommand {
     }
 
     /// Pads, runs, crops and measures one image.
-    private func evaluate(_ model: any CompressionRuntimeModel, _ file: String) throws -> (bpp: Double, psnr: Double, seconds: Double) {
-        let x = try PNGImage.read(file)
+    private func evaluate(_ model: any CompressionRuntimeModel, _ file: String, budget: MemoryBudget) throws -> (bpp: Double, psnr: Double, seconds: Double) {
+        let x = try PNGImage.read(file) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
         let start = DispatchTime.now().uptimeNanoseconds
         let padding = Padding(height: x.h, width: x.w, multiple: model.downsamplingFactor)
         let result = try model.forward(padding.pad(x))

@@ -27,9 +27,11 @@ public enum ToolProcess {
         return dirs.map(\.path)
     }
 
-    /// The `tinify` executable built beside the test bundle (`swift build --build-tests`), if any.
+    /// The `tinify` executable to test: `TINIFY_EXE` when set (CI sets the release build), else
+    /// the one built beside the test bundle (`swift build --build-tests`), if any.
     public static func tinifyPath() -> String? {
-        searchedDirectories.map { $0 + "/tinify" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        if let e = ProcessInfo.processInfo.environment["TINIFY_EXE"], !e.isEmpty { return e }
+        return searchedDirectories.map { $0 + "/tinify" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Runs `executable` with `arguments`, reading both outputs while it runs so neither can block it.

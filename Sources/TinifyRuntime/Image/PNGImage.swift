@@ -12,8 +12,10 @@ public enum PNGImage {
     public static let maxPixels = 1 << 26
 
     /// Reads an 8-bit RGB, RGBA (alpha dropped) or grayscale (replicated to RGB) PNG.
-    /// Palette, 16-bit and unreadable files throw `RuntimeError.image`.
-    public static func read(_ path: String) throws -> FloatTensor {
+    /// Palette, 16-bit and unreadable files throw `RuntimeError.image`. `sizeCheck`, when given,
+    /// gets the width and height from the header before any pixel is decoded or allocated (to
+    /// refuse an image over a memory budget whatever the file's length).
+    public static func read(_ path: String, sizeCheck: ((_ width: Int, _ height: Int) throws -> Void)? = nil) throws -> FloatTensor {
         try SystemLibraries.loadPNG()
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
@@ -38,6 +40,9 @@ public enum PNGImage {
         guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16, width * height <= maxPixels else {
             png_image_free(&image)
             throw RuntimeError.image(path: path, reason: "unsupported png size \(width)×\(height) (at most \(maxPixels) pixels)")
+        }
+        if let sizeCheck {
+            do { try sizeCheck(width, height) } catch { png_image_free(&image); throw error }
         }
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }

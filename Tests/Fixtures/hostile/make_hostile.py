@@ -508,7 +508,7 @@ body += b"0](" + (b"j" + struct.pack("<I", 0)) * 1000 + b"e" + b"r" + struct.pac
 body += b"0](" + (b"j" + struct.pack("<I", 1)) * 1000 + b"e"
 n = "memo-bomb-tensors.pth"
 case(n, raw_zip(proto(2) + b"}" + s("bomb") + body + b"s."), "WeightError.limitExceeded",
-     "number of tensors (a shared one counts once per use) exceeds the limit of 20000",
+     "number of tensors (a shared one counts once per use) exceeds the limit of 10000",
      "one tensor referenced a million times (1000 lists of 1000): each use would be a weight-store entry")
 
 body = b"\x8b" + struct.pack("<i", 4096) + b"\x01" * 4095 + b"\x40" + b"r" + struct.pack("<I", 0)
@@ -743,7 +743,7 @@ case(n, sd_zip(("w", tensor("0", 4, [2**62], [0]))), "WeightError.badView.overfl
 
 n = "view-expanded-huge.pth"
 case(n, sd_zip(("w", tensor("0", 4, [2**40, 2**10], [0, 0]))), "WeightError.limitExceeded",
-     "tensor 'w': expanded view of 4503599627370496 bytes exceeds the limit of 1073741824",
+     "tensor 'w': expanded view of 4503599627370496 bytes exceeds the limit of 268435456",
      "stride 0 over 2**50 elements: a 4 PiB view of a 16-byte storage")
 
 n = "view-size-not-int.pth"
