@@ -17,20 +17,22 @@ public final class HeapBlock: ByteOwner {
     /// block is empty (`count` 0): callers that must tell use `init?(allocating:)`; readers
     /// bound every size by their limits before allocating.
     public init(count: Int) {
-        var p: UnsafeMutableRawPointer?
-        if count > 0, posix_memalign(&p, 64, count) != 0 { p = nil }
-        pointer = p
-        self.count = p == nil ? 0 : count
+        pointer = HeapBlock.allocate(count)
+        self.count = pointer == nil ? 0 : count
     }
     /// Allocates `count` uninitialised bytes, 64-byte aligned, or nil when the memory cannot be
     /// had (never aborts).
     public init?(allocating count: Int) {
         guard count >= 0 else { return nil }
+        pointer = HeapBlock.allocate(count)
+        guard pointer != nil || count == 0 else { return nil }
         self.count = count
-        if count == 0 { pointer = nil; return }
+    }
+    /// `count` bytes from posix_memalign (64-byte aligned), or nil for none or when it fails.
+    private static func allocate(_ count: Int) -> UnsafeMutableRawPointer? {
         var p: UnsafeMutableRawPointer?
-        guard posix_memalign(&p, 64, count) == 0, let p else { return nil }
-        pointer = p
+        guard count > 0, posix_memalign(&p, 64, count) == 0 else { return nil }
+        return p
     }
     deinit { pointer.map { free($0) } }
 }

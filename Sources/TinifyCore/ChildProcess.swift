@@ -22,11 +22,14 @@ public struct ChildProcessResult: Sendable {
 public enum ChildProcessError: Error, CustomStringConvertible, Sendable {
     /// posix_spawn, the temporary file or its mapping failed.
     case cannotStart(executable: String, reason: String)
+    /// The process wrote more than the cap to standard output.
+    case outputTooLarge(executable: String, bytes: Int, limit: Int)
 
     /// One line.
     public var description: String {
         switch self {
         case .cannotStart(let e, let r): return "cannot start \(e): \(r)"
+        case .outputTooLarge(let e, let b, let l): return "\(e) wrote \(b) bytes, more than the limit of \(l)"
         }
     }
 }
@@ -51,10 +54,10 @@ public enum ChildProcess {
     /// /dev/null and standard output into an unlinked temporary file (in `TMPDIR` or /tmp), and
     /// returns that output once the process ends. It is killed (SIGKILL) when it runs past
     /// `seconds`; the helper itself should cap its writes (`limitSelf(maxFileBytes:)`), and output
-    /// past `maxOutput` is refused here.
+    /// past `maxOutput` throws `outputTooLarge` here.
     public static func run(_ executable: String, _ arguments: [String], maxOutput: Int, seconds: Double) throws -> ChildProcessResult {
         let fail = { (what: String) in ChildProcessError.cannotStart(executable: executable, reason: what + ": " + String(cString: strerror(errno))) }
-        let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let directory = Environment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((directory + "/tinify-helper-XXXXXX").utf8CString)
         let out = template.withUnsafeMutableBufferPointer { b in b.baseAddress.map { mkstemp($0) } ?? -1 }
         guard out >= 0 else { throw fail("temporary file in \(directory)") }
@@ -97,13 +100,9 @@ public enum ChildProcess {
         var st = stat()
         guard fstat(out, &st) == 0 else { throw fail("fstat") }
         let size = Int(st.st_size)
-        let output: ByteRegion
-        if size > maxOutput {
-            output = .empty
-        } else {
-            guard let mapping = DescriptorMapping(fd: out, count: size) else { throw fail("mmap") }
-            output = ByteRegion(owner: mapping, base: mapping.pointer, count: size)
-        }
+        guard size <= maxOutput else { throw ChildProcessError.outputTooLarge(executable: executable, bytes: size, limit: maxOutput) }
+        guard let mapping = DescriptorMapping(fd: out, count: size) else { throw fail("mmap") }
+        let output = ByteRegion(owner: mapping, base: mapping.pointer, count: size)
         let termSignal = wstatus & 0x7f
         return ChildProcessResult(exitStatus: termSignal == 0 ? (wstatus >> 8) & 0xff : nil,
                                   signal: termSignal == 0 ? nil : termSignal, timedOut: timedOut, output: output)

@@ -39,7 +39,7 @@ public struct MemoryBudget: Sendable, Equatable {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
         if pages > 0, pageSize > 0, let physical = Checked.mul(pages, pageSize) { limit = min(limit, physical) }
         for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
-            if let text = readSmallFile(path), let v = Int(text.split(separator: "\n").first.map(String.init) ?? ""), v > 0 {
+            if let text = Environment.readText(path, limit: 64), let v = Int(text.split(separator: "\n").first.map(String.init) ?? ""), v > 0 {
                 limit = min(limit, v)
             }
         }
@@ -76,16 +76,6 @@ public struct MemoryBudget: Sendable, Equatable {
         guard r.isFinite, r < 1e15 else { return "∞" }
         let i = Int(r)
         return "\(i / 10).\(i % 10)"
-    }
-
-    private static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n], as: UTF8.self)
     }
 }
 

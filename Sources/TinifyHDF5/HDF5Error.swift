@@ -34,6 +34,8 @@ public enum HDF5Error: Error, CustomStringConvertible {
     /// The helper process that runs libhdf5 on the file did not finish (it crashed, was killed
     /// at a limit, or wrote a malformed answer).
     case scanFailed(reason: String)
+    /// The helper process refused the file: its own one-line error, verbatim.
+    case refusedByScan(String)
     /// Nesting, dataset count or another limit exceeded.
     case limitExceeded(what: String, limit: Int)
     /// A file could not be opened or written.
@@ -55,7 +57,8 @@ public enum HDF5Error: Error, CustomStringConvertible {
         case .badData(let p, let r): return "hdf5: dataset '\(p)': \(r)"
         case .unsupportedLink(let p, let k): return "hdf5: '\(p)' is a \(k) link (only hard links are read)"
         case .unsupportedStorage(let p, let r): return "hdf5: dataset '\(p)': \(r) is not read"
-        case .scanFailed(let r): return r.hasPrefix("hdf5: ") ? r : "hdf5: \(r)"
+        case .scanFailed(let r): return "hdf5: \(r)"
+        case .refusedByScan(let r): return r
         case .limitExceeded(let w, let l): return "hdf5: \(w) exceeds the limit of \(l)"
         case .file(let e): return e.description
         }

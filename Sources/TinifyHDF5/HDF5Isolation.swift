@@ -9,71 +9,113 @@
 // the rest as their bytes. This process decodes that answer with every length bounded, checks
 // each range against its own mapping of the file, and builds the tensors without libhdf5. A
 // helper that crashes, exceeds a limit, runs past its deadline or answers malformed data is a
-// one-line `HDF5Error.scanFailed`.
+// one-line `HDF5Error.scanFailed`; the helper's own refusal of the file comes back verbatim as
+// `HDF5Error.refusedByScan`.
 #if canImport(Glibc)
 import Glibc
 #endif
+import CHDF5
 import TinifyCore
 
 /// Runs and serves the helper-process scan of HDF5 weights files.
 public enum HDF5Isolation {
     static let magic: [UInt8] = Array("TNFYH5S1".utf8)
 
+    /// What the helper is told: its own resource limits and the scan's limits, as `--name value`
+    /// pairs, the file's path last. Built here and parsed by `serve(arguments:)`, so both sides
+    /// of the protocol live in this file.
+    struct Request {
+        var limits: HDF5ReadLimits
+        var memory: Int
+        var seconds: Int
+        var maxOutput: Int
+        var path: String
+
+        var arguments: [String] {
+            let values: [(String, Int)] = [
+                ("max-memory", memory), ("max-seconds", seconds), ("max-output", maxOutput),
+                ("max-depth", limits.maxDepth), ("max-datasets", limits.maxDatasets), ("max-links", limits.maxLinks),
+                ("max-total-bytes", limits.maxTotalBytes), ("max-read-bytes", limits.maxReadBytes),
+                ("max-tensor-bytes", limits.maxTensorBytes), ("max-expansion", limits.maxExpansion),
+            ]
+            return values.flatMap { ["--" + $0.0, String($0.1)] } + [path]
+        }
+
+        /// The request `arguments` describes; nil unless every value is given, once, as an Int.
+        init?(arguments: [String]) {
+            guard arguments.count == 21, let path = arguments.last else { return nil }
+            var values: [String: Int] = [:]
+            for i in stride(from: 0, to: 20, by: 2) {
+                let name = arguments[i]
+                guard name.hasPrefix("--"), let v = Int(arguments[i + 1]), values.updateValue(v, forKey: String(name.dropFirst(2))) == nil else { return nil }
+            }
+            guard let memory = values["max-memory"], let seconds = values["max-seconds"], let maxOutput = values["max-output"],
+                  let depth = values["max-depth"], let datasets = values["max-datasets"], let links = values["max-links"],
+                  let total = values["max-total-bytes"], let read = values["max-read-bytes"],
+                  let tensor = values["max-tensor-bytes"], let expansion = values["max-expansion"] else { return nil }
+            var limits = HDF5ReadLimits()
+            limits.maxDepth = depth; limits.maxDatasets = datasets; limits.maxLinks = links
+            limits.maxTotalBytes = total; limits.maxReadBytes = read; limits.maxTensorBytes = tensor; limits.maxExpansion = expansion
+            self.init(limits: limits, memory: memory, seconds: seconds, maxOutput: maxOutput, path: path)
+        }
+
+        init(limits: HDF5ReadLimits, memory: Int, seconds: Int, maxOutput: Int, path: String) {
+            self.limits = limits; self.memory = memory; self.seconds = seconds; self.maxOutput = maxOutput; self.path = path
+        }
+    }
+
     /// Scans `path` in a helper process and decodes its answer.
     static func scan(path: String, fileSize: Int, limits: HDF5ReadLimits, executable: String, arguments: [String]) throws -> HDF5Scan {
         // The answer holds at most the bytes read through libhdf5 plus small per-dataset records.
-        let maxOutput = (Checked.add(limits.maxReadBytes, Checked.mul(limits.maxDatasets, 4096) ?? Int.max) ?? Int.max)
-        let seconds = 10 + Double(fileSize) / 50e6
-        let memory = min(Checked.add(limits.maxReadBytes, 1 << 30) ?? Int.max, 1 << 40)
+        let maxOutput = Checked.add(limits.maxReadBytes, Checked.mul(limits.maxDatasets, 4096) ?? Int.max) ?? Int.max
+        let seconds = 10 + fileSize / 50_000_000
+        let request = Request(limits: limits, memory: min(Checked.add(limits.maxReadBytes, 1 << 30) ?? Int.max, 1 << 40),
+                              seconds: seconds, maxOutput: maxOutput, path: path)
         let result: ChildProcessResult
         do {
-            result = try ChildProcess.run(executable, arguments + ["--max-memory", String(memory), "--max-seconds", String(Int(seconds)),
-                                                                   "--max-output", String(maxOutput), path],
-                                          maxOutput: maxOutput, seconds: seconds)
+            result = try ChildProcess.run(executable, arguments + request.arguments, maxOutput: maxOutput, seconds: Double(seconds))
         } catch {
             throw HDF5Error.scanFailed(reason: "\(error)")
         }
-        if result.timedOut { throw HDF5Error.scanFailed(reason: "libhdf5 did not finish within \(Int(seconds)) s (the helper was stopped)") }
+        if result.timedOut { throw HDF5Error.scanFailed(reason: "libhdf5 did not finish within \(seconds) s (the helper was stopped)") }
         if let s = result.signal {
             if s == SIGXFSZ { throw HDF5Error.scanFailed(reason: "the scan's answer exceeds \(maxOutput) bytes") }
-            if s == SIGXCPU { throw HDF5Error.scanFailed(reason: "libhdf5 used more than \(Int(seconds)) s of CPU on this file (the helper was stopped)") }
+            if s == SIGXCPU { throw HDF5Error.scanFailed(reason: "libhdf5 used more than \(seconds) s of CPU on this file (the helper was stopped)") }
             let name = s == SIGSEGV ? "SIGSEGV" : s == SIGABRT ? "SIGABRT" : s == SIGKILL ? "SIGKILL" : s == SIGBUS ? "SIGBUS" : "signal \(s)"
             throw HDF5Error.scanFailed(reason: "libhdf5 crashed on this file (\(name) in the helper process): the file is corrupt or hostile")
+        }
+        if let status = result.exitStatus, status != 0 {
+            throw HDF5Error.scanFailed(reason: "the helper exited with status \(status) (\(executable) does not serve HDF5 scans, or could not write its answer)")
         }
         var reader = AnswerReader(result.output)
         return try reader.decode(limits: limits)
     }
 
-    /// The helper's side: limits this process, scans `path` in it and writes the answer to
-    /// standard output (an error is an answer too). Returns the exit status for the helper's
-    /// `main` to exit with (0 for any answer written, 2 when nothing could be written).
-    public static func serve(path: String, maxMemory: Int, maxSeconds: Int, maxOutput: Int) -> Int32 {
-        ChildProcess.limitSelf(memoryBytes: maxMemory, cpuSeconds: maxSeconds, maxFileBytes: maxOutput)
+    /// The helper's side, given the arguments after its own name (what `scan` passes): limits
+    /// this process, turns off libhdf5's filter plugins, scans the file and writes the answer to
+    /// standard output (a refusal is an answer too). Returns the exit status for the helper's
+    /// `main` (0 for any answer written, 2 when nothing could be written), or nil when the
+    /// arguments are not a scan request.
+    public static func serve(arguments: [String]) -> Int32? {
+        guard let request = Request(arguments: arguments) else { return nil }
+        ChildProcess.limitSelf(memoryBytes: request.memory, cpuSeconds: request.seconds, maxFileBytes: request.maxOutput)
         var out = AnswerWriter()
         do {
-            let file = try MappedFile(path: path)
-            let scan = try HDF5Scan(path: path, fileSize: file.count, limits: HDF5ReadLimits(maxReadBytes: maxMemory))
-            out.encode(scan)
+            let file = try MappedFile(path: request.path)
+            try HDF5.start()
+            _ = H5PLset_loading_state(0)  // this process only ever scans: no plugin may load
+            out.encode(try HDF5Scan(path: request.path, fileSize: file.count, limits: request.limits))
         } catch {
             out = AnswerWriter()
-            out.encodeError("\(error)")
+            out.encodeRefusal("\(error)")
         }
         return out.flush(to: 1) ? 0 : 2
-    }
-}
-
-extension HDF5ReadLimits {
-    /// The defaults with a bound on the bytes read through libhdf5.
-    init(maxReadBytes: Int) {
-        self.init()
-        self.maxReadBytes = min(self.maxReadBytes, maxReadBytes)
     }
 }
 
 /// Writes a scan in the helper's answer format.
 private struct AnswerWriter {
     var head: [UInt8] = HDF5Isolation.magic
-    var regions: [ByteRegion] = []
     var pieces: [(bytes: [UInt8], region: ByteRegion?)] = []
 
     mutating func u8(_ v: UInt8) { head.append(v) }
@@ -102,7 +144,7 @@ private struct AnswerWriter {
         }
     }
 
-    mutating func encodeError(_ message: String) {
+    mutating func encodeRefusal(_ message: String) {
         u8(2)
         str(message)
     }
@@ -179,7 +221,7 @@ private struct AnswerReader {
         pos = HDF5Isolation.magic.count
         switch try u8() {
         case 1: break
-        case 2: throw HDF5Error.scanFailed(reason: try str())
+        case 2: throw HDF5Error.refusedByScan(try str())
         case let k: throw bad("record kind \(k)")
         }
         var attributes: [String: String] = [:]

@@ -13,9 +13,8 @@ enum HDF5 {
 
     /// Loads libhdf5 (on first use: `tinify` starts without it) and silences its error printing.
     static func start() throws {
-        var reason = [CChar](repeating: 0, count: 512)
-        guard clazy_load_hdf5(&reason, reason.count) == 0 else {
-            throw HDF5Error.library(operation: "load libhdf5", message: String(cString: reason))
+        if let reason = LazyLibrary.failure(of: clazy_load_hdf5) {
+            throw HDF5Error.library(operation: "load libhdf5", message: reason)
         }
         quiet()
     }

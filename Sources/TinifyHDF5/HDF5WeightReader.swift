@@ -92,7 +92,6 @@ public enum HDF5WeightReader {
     /// length), aliases share their first link's bytes; every element is validated on read.
     static func resolve(_ scan: HDF5Scan, file: MappedFile) throws -> HDF5WeightContents {
         var entries: [(key: String, tensor: Tensor)] = []
-        var regions: [ByteRegion] = []
         var roles: [String: String] = [:]
         entries.reserveCapacity(scan.datasets.count)
         for d in scan.datasets {
@@ -105,10 +104,9 @@ public enum HDF5WeightReader {
                 bytes = region
             case .bytes(let region): bytes = region
             case .alias(let index):
-                guard index >= 0, index < regions.count else { throw HDF5Error.badData(path: d.path, reason: "links to dataset \(index), which is not read yet") }
-                bytes = regions[index]
+                guard index >= 0, index < entries.count else { throw HDF5Error.badData(path: d.path, reason: "links to dataset \(index), which is not read yet") }
+                bytes = entries[index].tensor.storage.bytes
             }
-            regions.append(bytes)
             let tensor: Tensor
             do { tensor = try Tensor(dtype: d.dtype, shape: d.shape, bytes: bytes, key: d.key) } catch {
                 throw HDF5Error.badDataspace(path: d.path, reason: "\(error)")
@@ -331,20 +329,27 @@ struct HDF5Scan {
             let data: Dataset.Data
             if byteCount == 0 {
                 data = .bytes(.empty)
-            } else if let range = try fileRange(d, dcpl: dcpl, stored: stored, byteCount: byteCount, path: shown) {
+            } else if let range = try fileRange(d, storage: storage, stored: stored, byteCount: byteCount, path: shown) {
                 data = range
             } else {
-                data = .bytes(try rawRead(d, type: type, stored: stored, byteCount: byteCount, storage: storage, path: shown))
+                data = .bytes(try rawRead(d, type: type, stored: stored, byteCount: byteCount, storage: storage.bytes, path: shown))
             }
             seenDatasets[address] = datasets.count
             datasets.append(Dataset(path: shown, key: key, role: role, dtype: dtype, shape: shape, data: data))
         }
 
+        /// How a dataset is stored, once `checkStorage` has accepted it.
+        struct Storage {
+            /// The bytes the file holds for it.
+            let bytes: Int
+            /// Whether they are one contiguous block with no filter (a range of the file).
+            let contiguousUnfiltered: Bool
+        }
+
         /// Refuses what could read beyond this file or present data never written: external
         /// storage, virtual and unknown layouts, filters other than deflate, shuffle and
         /// fletcher32 (a filter plugin would be code the file chooses), and unallocated data.
-        /// Returns the stored size.
-        private func checkStorage(_ d: hid_t, dcpl: hid_t, byteCount: Int, path: String) throws -> Int {
+        private func checkStorage(_ d: hid_t, dcpl: hid_t, byteCount: Int, path: String) throws -> Storage {
             let external = H5Pget_external_count(dcpl)
             guard external == 0 else { throw HDF5Error.unsupportedStorage(path: path, reason: "external storage (\(external) files)") }
             let layout = H5Pget_layout(dcpl)
@@ -370,17 +375,16 @@ struct HDF5Scan {
             }
             // No chunk (or no contiguous block) written: libhdf5 would present fill values as data.
             if byteCount > 0 && storage == 0 { throw HDF5Error.badData(path: path, reason: "data never written (only fill values)") }
-            return storage
+            return Storage(bytes: storage, contiguousUnfiltered: layout == H5D_CONTIGUOUS && filters == 0)
         }
 
         /// The dataset's bytes as a range of the file, when they are stored contiguously,
         /// unfiltered, little-endian.
-        private func fileRange(_ d: hid_t, dcpl: hid_t, stored: StoredType, byteCount: Int, path: String) throws -> Dataset.Data? {
+        private func fileRange(_ d: hid_t, storage: Storage, stored: StoredType, byteCount: Int, path: String) throws -> Dataset.Data? {
             if stored.bigEndian && stored.dtype.swapUnit > 1 { return nil }
-            guard H5Pget_layout(dcpl) == H5D_CONTIGUOUS, H5Pget_nfilters(dcpl) == 0 else { return nil }
+            guard storage.contiguousUnfiltered, storage.bytes == byteCount else { return nil }
             let address = H5Dget_offset(d)
             guard address != chdf5_HADDR_UNDEF(), let offset = Checked.int(UInt64(address)) else { return nil }
-            guard H5Dget_storage_size(d) == hsize_t(byteCount) else { return nil }
             guard let end = Checked.add(offset, byteCount), end <= fileSize else {
                 throw HDF5Error.badData(path: path, reason: "stored at \(offset)+\(byteCount), past the end of the \(fileSize)-byte file")
             }

@@ -16,12 +16,9 @@ let readOptions: WeightReadOptions = {
     return WeightReadOptions(hdf5: .isolated(executable: executable, arguments: ["hdf5-scan"]))
 }()
 
-/// `tinify hdf5-scan --max-memory BYTES --max-seconds S --max-output BYTES FILE` (not listed
-/// in the help): the helper's side. Returns nil when the arguments are not a helper call.
+/// `tinify hdf5-scan …` (not listed in the help): the helper's side; its arguments are
+/// HDF5Isolation's to define and parse. Returns nil when the arguments are not a helper call.
 func runHDF5ScanHelper(_ arguments: [String]) -> Int32? {
-    guard arguments.first == "hdf5-scan", arguments.count == 8,
-          arguments[1] == "--max-memory", let memory = Int(arguments[2]),
-          arguments[3] == "--max-seconds", let seconds = Int(arguments[4]),
-          arguments[5] == "--max-output", let output = Int(arguments[6]) else { return nil }
-    return HDF5Isolation.serve(path: arguments[7], maxMemory: memory, maxSeconds: seconds, maxOutput: output)
+    guard arguments.first == "hdf5-scan" else { return nil }
+    return HDF5Isolation.serve(arguments: Array(arguments.dropFirst()))
 }

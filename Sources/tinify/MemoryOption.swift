@@ -3,9 +3,6 @@
 import ArgumentParser
 import TinifyCore
 import TinifyRuntime
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `--max-memory SIZE`.
 struct MemoryOption: ParsableArguments {
@@ -15,7 +12,7 @@ struct MemoryOption: ParsableArguments {
 
     /// The budget: the option, else TINIFY_MAX_MEMORY, else the default.
     func budget() throws -> MemoryBudget {
-        if let text = maxMemory ?? getenv("TINIFY_MAX_MEMORY").map({ String(cString: $0) }) {
+        if let text = maxMemory ?? Environment.value("TINIFY_MAX_MEMORY") {
             guard let bytes = MemoryBudget.parse(text) else { throw ValidationError("--max-memory: '\(text)' is not a size (e.g. 4G, 512M)") }
             return MemoryBudget(bytes: bytes)
         }

@@ -20,10 +20,10 @@ struct Tinify: ParsableCommand {
         if let status = runHDF5ScanHelper(arguments) { Glibc.exit(status) }
         // Plain `inspect` exits within milliseconds, before OpenBLAS's idle threads matter
         // (joining them costs ~5 ms).
-        if let inspect = InspectRequest(arguments: Array(CommandLine.arguments.dropFirst())) { inspect.runAndExit() }
+        if let inspect = InspectRequest(arguments: arguments) { inspect.runAndExit() }
         // OpenBLAS starts worker threads at load that spin for ~0.1 s; only eval, compress and decompress do BLAS work
         // (and they manage the threads themselves), so every other command stops them at once.
-        if !["eval", "compress", "decompress"].contains(CommandLine.arguments.dropFirst().first ?? "") { stopIdleBLASThreads() }
+        if !["eval", "compress", "decompress"].contains(arguments.first ?? "") { stopIdleBLASThreads() }
         main(nil)
     }
 }

@@ -6,6 +6,7 @@
 // thread is joined before the process exits), and a libhdf5 crash becomes a one-line error.
 import Foundation
 import TestSupport
+import TinifyHDF5
 import XCTest
 #if canImport(Glibc)
 import Glibc
@@ -84,6 +85,26 @@ final class CommandLineHostileTests: XCTestCase {
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (exitStatus, stderr, usage.ru_maxrss)
+    }
+
+    /// A library caller's limits reach the helper process: a scan through `tinify hdf5-scan`
+    /// refuses at the caller's read limit, not the default one, and reads within it.
+    func testIsolatedScanHonoursTheCallersLimits() throws {
+        let exe = try tinify()
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let h5 = dir + "/gzip.h5"
+        let c = try ToolProcess.run(exe, ["convert", "--compress", "gzip", Fixtures.sample("bmshj2018-hyperprior-N16-M24.pth"), h5])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        let mode = HDF5ReadMode.isolated(executable: exe, arguments: ["hdf5-scan"])
+        XCTAssertEqual(try HDF5WeightReader.read(h5, mode: mode).entries.count, 91)
+        var limits = HDF5ReadLimits()
+        limits.maxReadBytes = 4096
+        XCTAssertThrowsError(try HDF5WeightReader.read(h5, limits: limits, mode: mode)) { error in
+            XCTAssertTrue("\(error)".contains("bytes read through libhdf5"), "\(error)")
+            XCTAssertTrue("\(error)".contains("exceeds the limit of 4096"), "\(error)")
+            XCTAssertFalse("\(error)".hasPrefix("hdf5: hdf5:"), "\(error)")
+        }
     }
 
     /// `convert` of an invalid input to HDF5 starts hashing the source on another thread; the

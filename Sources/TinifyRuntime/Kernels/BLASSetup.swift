@@ -7,6 +7,7 @@
 // CPU's feature flags, before the first BLAS call. Nothing changes when the symbols are absent.
 import CBLAS
 import CLazyLibraries
+import TinifyCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,10 +39,10 @@ enum BLASSetup {
     /// (the kernels spread tiles over the cores themselves) and stops OpenBLAS's idle threads.
     static let configure: Void = {
         // OpenBLAS is loaded on first use (CLazyLibraries), globally, so that its exported
-        // helpers below can be found; a library that cannot be loaded ends the process with
-        // a one-line error at the first BLAS call.
-        var reason = [CChar](repeating: 0, count: 256)
-        _ = clazy_load_blas(&reason, reason.count)
+        // helpers below can be found. `RuntimeModels.make` has loaded it already (and thrown
+        // the reason if it could not); kernels used on their own load it here, and a library
+        // that cannot be loaded then stops the process at the first BLAS call.
+        _ = LazyLibrary.failure(of: clazy_load_blas)
         let generic: Set<String> = ["Prescott", "Katmai", "Coppermine", "Northwood", "Banias", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom"]
         if Environment.value("OPENBLAS_CORETYPE") == nil,
            let current = coreName(), generic.contains(current),

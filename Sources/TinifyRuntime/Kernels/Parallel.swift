@@ -1,5 +1,6 @@
 // TinifyRuntime: work splitting over the machine's cores (DispatchQueue.concurrentPerform) and the
 // OpenBLAS thread policy: each worker calls a single-threaded sgemm on its own tile.
+import TinifyCore
 import Dispatch
 
 /// Parallel loops for the kernels.

@@ -123,15 +123,14 @@ public enum RuntimeModels {
         guard report.ok else { throw RuntimeError.doesNotFit(report) }
         try SystemLibraries.loadBLAS()
         let w = WeightReader(store)
-        switch architecture {
-        case "bmshj2018-factorized": return try FactorizedPrior(w)
-        case "bmshj2018-factorized-relu": return try FactorizedPriorReLU(w)
-        case "bmshj2018-hyperprior": return try ScaleHyperprior(w)
-        case "mbt2018-mean": return try MeanScaleHyperprior(w)
-        case "mbt2018": return try JointAutoregressiveHierarchicalPriors(w)
-        case "cheng2020-anchor": return try Cheng2020Anchor(w)
-        case "cheng2020-attn": return try Cheng2020Attention(w)
-        default: throw RuntimeError.unknownArchitecture(name: architecture)
+        switch id {
+        case .bmshj2018Factorized: return try FactorizedPrior(w)
+        case .bmshj2018FactorizedReLU: return try FactorizedPriorReLU(w)
+        case .bmshj2018Hyperprior: return try ScaleHyperprior(w)
+        case .mbt2018Mean: return try MeanScaleHyperprior(w)
+        case .mbt2018: return try JointAutoregressiveHierarchicalPriors(w)
+        case .cheng2020Anchor: return try Cheng2020Anchor(w)
+        case .cheng2020Attention: return try Cheng2020Attention(w)
         }
     }
 }
