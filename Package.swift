@@ -58,6 +58,10 @@ let package = Package(
         // release build links the Swift runtime statically with `--static-swift-stdlib`.)
         .executableTarget(name: "tinify-bench", dependencies: ["TinifyKit"]),
         .executableTarget(name: "tinify-example", dependencies: ["TinifyKit"], path: "Samples/Example"),
+        // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address); built
+        // plainly, the same binary replays corpus files (the regression check).
+        .executableTarget(name: "tinify-fuzz", dependencies: ["TinifyKit"], path: "Tests/Fuzz",
+                          exclude: ["Corpus", "run.sh", "make_corpus.py", "README.md"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["TinifyKit"], path: "Tests/TestSupport"),

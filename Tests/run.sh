@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need, builds (debug with the tests, and the release
 # `tinify` that ships), runs every test (XCTest) against the debug build, then the hostile suites
-# again against the release binary (TINIFY_EXE), and prints one closing line for both runs.
+# again against the release binary (TINIFY_EXE), then every fuzz target for FUZZ_SECONDS (30)
+# under AddressSanitizer, and prints one closing line for all of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/install
@@ -23,6 +24,15 @@ run() {
 run swift test --skip-build --disable-swift-testing
 export TINIFY_EXE="$release"
 run swift test --skip-build --disable-swift-testing --filter 'HostileInputTests|CodecFileTests'
+# Fuzzing: every libFuzzer target under AddressSanitizer, FUZZ_SECONDS each (0 skips).
+if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
+  log="$(mktemp)"
+  bash Tests/Fuzz/run.sh "${FUZZ_SECONDS:-30}" 2>&1 | tee "$log" || status=1
+  ok="$(grep -c '^fuzz .*no crash$' "$log" || true)"; bad="$(grep -c '^fuzz .*FAILED' "$log" || true)"
+  passed=$((passed + ok)); failed=$((failed + bad))
+  [ "$ok" -gt 0 ] || { failed=$((failed + 1)); status=1; }
+  rm -f "$log"
+fi
 unset TINIFY_EXE
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -91,6 +91,14 @@ public enum HDF5Isolation {
         return try reader.decode(limits: limits)
     }
 
+    /// Decodes a helper's answer about `file` and resolves it into tensors, as the isolated
+    /// read does after the helper exits: the parent's whole share of the work on an answer a
+    /// compromised helper could have written (the fuzz target of the answer format).
+    @_spi(Fuzzing) public static func decodeAnswer(_ answer: ByteRegion, file: MappedFile, limits: HDF5ReadLimits) throws -> HDF5WeightContents {
+        var reader = AnswerReader(answer)
+        return try HDF5WeightReader.resolve(try reader.decode(limits: limits), file: file)
+    }
+
     /// The helper's side, given the arguments after its own name (what `scan` passes): limits
     /// this process, turns off libhdf5's filter plugins, scans the file and writes the answer to
     /// standard output (a refusal is an answer too). Returns the exit status for the helper's

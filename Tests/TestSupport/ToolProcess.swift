@@ -34,6 +34,11 @@ public enum ToolProcess {
         return searchedDirectories.map { $0 + "/tinify" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// A product built beside the test bundle (`tinify-fuzz`, …), if any.
+    public static func builtProduct(_ name: String) -> String? {
+        searchedDirectories.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// Runs `executable` with `arguments`, reading both outputs while it runs so neither can block it.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let p = Process()
