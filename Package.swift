@@ -71,5 +71,5 @@ let package = Package(
         .testTarget(name: "FormatTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
         .testTarget(name: "RuntimeTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["codec_check.py"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -37,8 +37,9 @@ public final class HeapBlock: ByteOwner {
     deinit { pointer.map { free($0) } }
 }
 
-/// A read-only, memory-mapped file.
-public final class MappedFile: ByteOwner {
+/// A read-only, memory-mapped file. Sendable: every property is a constant and the mapping is
+/// never written (PROT_READ), so any thread may read it until the last reference goes.
+public final class MappedFile: ByteOwner, @unchecked Sendable {
     /// The path the file was opened at.
     public let path: String
     /// The mapping's start (nil for an empty file).

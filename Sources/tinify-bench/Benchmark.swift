@@ -2,7 +2,7 @@
 import Foundation
 
 /// One benchmark subcommand.
-protocol Benchmark {
+protocol Benchmark: Sendable {
     /// The subcommand name, e.g. `inspect`.
     var name: String { get }
     /// One line for the usage text.

@@ -50,8 +50,8 @@ final class ProgressBar {
         guard pct != last else { return }
         last = pct
         let filled = pct / 4
-        fputs("\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: 25 - filled) + "] \(pct)%", stderr)
+        Console.error("\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: 25 - filled) + "] \(pct)%")
     }
     /// Clears the bar.
-    func finish() { if last >= 0 { fputs("\r" + String(repeating: " ", count: 34) + "\r", stderr) } }
+    func finish() { if last >= 0 { Console.error("\r" + String(repeating: " ", count: 34) + "\r") } }
 }

@@ -15,7 +15,7 @@ func reportingErrors(_ file: String, _ body: () throws -> Void) throws {
         var text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
         // The library states the fact; the command adds what the user can do about it.
         if error is MemoryBudgetError { text += " (raise it with --max-memory or TINIFY_MAX_MEMORY)" }
-        fputs("error: \(file): \(text)\n", stderr)
+        Console.error("error: \(file): \(text)\n")
         throw ExitCode(1)
     }
 }

@@ -60,7 +60,7 @@ struct InspectRequest {
                 print(report.table(file: file, extra: model.lines), terminator: "")
             }
             if exitWhenDone {
-                fflush(stdout)
+                Console.flushOutput()
                 withExtendedLifetime(store) { exit(0) }
             }
         }

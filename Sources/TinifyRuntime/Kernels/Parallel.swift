@@ -12,12 +12,20 @@ public enum Parallel {
     public static var configureBLAS: Void { BLASSetup.configure }
 
     /// Calls `body(i)` for every `i` in `0..<n`, concurrently when `n > 1`.
+    ///
+    /// `body` is not `Sendable`: the kernels' bodies capture the buffers they write. The contract
+    /// that makes this safe is the caller's and is kept by every kernel: the calls for different
+    /// `i` write disjoint memory (and read only memory no call writes), and `forEach` returns
+    /// only after every call has finished.
     @inline(__always) public static func forEach(_ n: Int, _ body: (Int) -> Void) {
         if n <= 0 { return }
         if n == 1 || workers == 1 {
             for i in 0..<n { body(i) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: n, execute: body)
+            withoutActuallyEscaping(body) { body in
+                let shared = DisjointWork(body)
+                DispatchQueue.concurrentPerform(iterations: n) { shared.run($0) }
+            }
         }
     }
 
@@ -54,4 +62,11 @@ public enum Parallel {
             if lo < hi { body(lo..<hi) }
         }
     }
+}
+
+/// A loop body shared by the workers of `Parallel.forEach` (see its contract: each index writes
+/// its own memory), for the duration of that call only.
+private struct DisjointWork: @unchecked Sendable {
+    let run: (Int) -> Void
+    init(_ run: @escaping (Int) -> Void) { self.run = run }
 }

@@ -1,0 +1,15 @@
+// swift-tools-version:6.0
+// A package outside Tinify's repository that depends on it as its users do: by git URL and
+// version (`from: "0.2.0"`). Tests/Dependency/check.sh sets TINIFY_GIT_URL to a clone tagged
+// 0.2.0 and builds this, which fails if any Tinify target carries unsafe build flags.
+import PackageDescription
+
+let url = Context.environment["TINIFY_GIT_URL"] ?? "https://github.com/tinify/tinify"
+
+let package = Package(
+    name: "consumer",
+    dependencies: [.package(url: url, from: "0.2.0")],
+    targets: [
+        .executableTarget(name: "consumer", dependencies: [.product(name: "TinifyKit", package: "tinify")]),
+    ]
+)
