@@ -33,6 +33,9 @@ public struct ZipLimits: Sendable {
     public var maxInflateRatio = 64
     /// …or to this many bytes, whichever is more (a deflate bomb is refused before it is inflated).
     public var minInflateBudget = 64 << 20
+    /// The most bytes all DEFLATE records together may take once inflated (they are held in
+    /// memory): the memory budget of the read. Over it is a `MemoryBudgetError`.
+    public var maxInflatedBytes = Int.max
     /// The defaults.
     public init() {}
 }
@@ -49,6 +52,7 @@ public final class ZipArchive {
     private var libzip: OpaquePointer?
     /// Bytes all DEFLATE records together may inflate to, and the bytes inflated so far.
     private let inflateBudget: Int
+    private let memoryLimit: Int
     private var inflated = 0
 
     /// Parses the archive's directory. Throws `ContainerError.zip` for anything malformed.
@@ -157,6 +161,7 @@ public final class ZipArchive {
         self.byName = byName
         self.prefix = prefix
         inflateBudget = max(limits.minInflateBudget, Checked.mul(n, limits.maxInflateRatio) ?? Int.max)
+        memoryLimit = limits.maxInflatedBytes
     }
 
     deinit { if let libzip { zip_discard(libzip) } }
@@ -208,6 +213,7 @@ public final class ZipArchive {
             guard let total = Checked.add(inflated, e.size), total <= inflateBudget else {
                 throw ContainerError.inflate(name: e.name, reason: "declares \(e.size) bytes from \(e.compressedSize) compressed, over the inflation budget of \(inflateBudget) bytes for this file (a deflate bomb?)")
             }
+            try MemoryBudget(bytes: memoryLimit).check(total, for: "inflating this archive's records (up to '\(e.name)')")
             inflated = total
             return try inflate(e)
         default:

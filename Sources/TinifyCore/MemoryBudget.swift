@@ -13,6 +13,9 @@ public struct MemoryBudgetError: Error, CustomStringConvertible, Equatable, Send
     /// The budget in bytes.
     public let budget: Int
 
+    /// An error for `what`, which needs `need` bytes against a budget of `budget`.
+    public init(what: String, need: Int, budget: Int) { self.what = what; self.need = need; self.budget = budget }
+
     /// One line stating the need and the budget.
     public var description: String {
         "\(what) needs about \(MemoryBudget.text(need)) of memory, over the budget of \(MemoryBudget.text(budget))"
@@ -64,10 +67,11 @@ public struct MemoryBudget: Sendable, Equatable {
         return bytes < 9.0e18 ? Int(bytes) : nil
     }
 
-    /// `bytes` in MiB or GiB, one decimal.
+    /// `bytes` in KiB, MiB or GiB, one decimal.
     public static func text(_ bytes: Int) -> String {
         let mib = Double(bytes) / 1048576
         if mib >= 1024 { return tenths(mib / 1024) + " GiB" }
+        if mib < 1 { return tenths(Double(bytes) / 1024) + " KiB" }
         return tenths(mib) + " MiB"
     }
 

@@ -37,25 +37,28 @@ public enum HDF5Isolation {
                 ("max-depth", limits.maxDepth), ("max-datasets", limits.maxDatasets), ("max-links", limits.maxLinks),
                 ("max-total-bytes", limits.maxTotalBytes), ("max-read-bytes", limits.maxReadBytes),
                 ("max-tensor-bytes", limits.maxTensorBytes), ("max-expansion", limits.maxExpansion),
+                ("memory-budget", limits.memoryBudget),
             ]
             return values.flatMap { ["--" + $0.0, String($0.1)] } + [path]
         }
 
         /// The request `arguments` describes; nil unless every value is given, once, as an Int.
         init?(arguments: [String]) {
-            guard arguments.count == 21, let path = arguments.last else { return nil }
+            guard arguments.count == 23, let path = arguments.last else { return nil }
             var values: [String: Int] = [:]
-            for i in stride(from: 0, to: 20, by: 2) {
+            for i in stride(from: 0, to: 22, by: 2) {
                 let name = arguments[i]
                 guard name.hasPrefix("--"), let v = Int(arguments[i + 1]), values.updateValue(v, forKey: String(name.dropFirst(2))) == nil else { return nil }
             }
             guard let memory = values["max-memory"], let seconds = values["max-seconds"], let maxOutput = values["max-output"],
                   let depth = values["max-depth"], let datasets = values["max-datasets"], let links = values["max-links"],
                   let total = values["max-total-bytes"], let read = values["max-read-bytes"],
-                  let tensor = values["max-tensor-bytes"], let expansion = values["max-expansion"] else { return nil }
+                  let tensor = values["max-tensor-bytes"], let expansion = values["max-expansion"],
+                  let budget = values["memory-budget"] else { return nil }
             var limits = HDF5ReadLimits()
             limits.maxDepth = depth; limits.maxDatasets = datasets; limits.maxLinks = links
             limits.maxTotalBytes = total; limits.maxReadBytes = read; limits.maxTensorBytes = tensor; limits.maxExpansion = expansion
+            limits.memoryBudget = budget
             self.init(limits: limits, memory: memory, seconds: seconds, maxOutput: maxOutput, path: path)
         }
 
@@ -68,16 +71,24 @@ public enum HDF5Isolation {
     static func scan(path: String, fileSize: Int, limits: HDF5ReadLimits, executable: String, arguments: [String]) throws -> HDF5Scan {
         // The answer holds at most the bytes read through libhdf5 plus small per-dataset records.
         let maxOutput = Checked.add(limits.maxReadBytes, Checked.mul(limits.maxDatasets, 4096) ?? Int.max) ?? Int.max
-        let seconds = 10 + fileSize / 50_000_000
+        // libhdf5 reads metadata and at most `maxReadBytes` of filtered data (contiguous data is
+        // mapped by the parent, never read here): well under a second for any weights file. A
+        // hostile file can make it spin (seen: a fuzzed B-tree loops for ever), so the helper
+        // gets 1.5 s plus 1 s per 100 MB of file, keeping a small file's refusal within 2 s.
+        let deadline = 1.5 + Double(fileSize) / 1e8
+        let seconds = Int(deadline.rounded(.up))
         let request = Request(limits: limits, memory: min(Checked.add(limits.maxReadBytes, 1 << 30) ?? Int.max, 1 << 40),
                               seconds: seconds, maxOutput: maxOutput, path: path)
         let result: ChildProcessResult
         do {
-            result = try ChildProcess.run(executable, arguments + request.arguments, maxOutput: maxOutput, seconds: Double(seconds))
+            result = try ChildProcess.run(executable, arguments + request.arguments, maxOutput: maxOutput, seconds: deadline)
         } catch {
             throw HDF5Error.scanFailed(reason: "\(error)")
         }
-        if result.timedOut { throw HDF5Error.scanFailed(reason: "libhdf5 did not finish within \(seconds) s (the helper was stopped)") }
+        if result.timedOut {
+            let tenths = Int((deadline * 10).rounded())
+            throw HDF5Error.scanFailed(reason: "libhdf5 did not finish within \(tenths / 10).\(tenths % 10) s (the helper was stopped)")
+        }
         if let s = result.signal {
             if s == SIGXFSZ { throw HDF5Error.scanFailed(reason: "the scan's answer exceeds \(maxOutput) bytes") }
             if s == SIGXCPU { throw HDF5Error.scanFailed(reason: "libhdf5 used more than \(seconds) s of CPU on this file (the helper was stopped)") }
@@ -113,6 +124,9 @@ public enum HDF5Isolation {
             try HDF5.start()
             _ = H5PLset_loading_state(0)  // this process only ever scans: no plugin may load
             out.encode(try HDF5Scan(path: request.path, fileSize: file.count, limits: request.limits))
+        } catch let e as MemoryBudgetError {
+            out = AnswerWriter()
+            out.encodeOverBudget(e)
         } catch {
             out = AnswerWriter()
             out.encodeRefusal("\(error)")
@@ -155,6 +169,12 @@ private struct AnswerWriter {
     mutating func encodeRefusal(_ message: String) {
         u8(2)
         str(message)
+    }
+
+    /// A refusal by the memory budget, kept typed so the parent rethrows the same error.
+    mutating func encodeOverBudget(_ e: MemoryBudgetError) {
+        u8(3)
+        str(e.what); u64(e.need); u64(e.budget)
     }
 
     /// Writes everything to `fd`; false when the write fails.
@@ -230,6 +250,7 @@ private struct AnswerReader {
         switch try u8() {
         case 1: break
         case 2: throw HDF5Error.refusedByScan(try str())
+        case 3: throw MemoryBudgetError(what: try str(), need: try u64(), budget: try u64())
         case let k: throw bad("record kind \(k)")
         }
         var attributes: [String: String] = [:]

@@ -39,6 +39,15 @@ public struct HDF5ReadLimits: Sendable {
     public var maxExpansion = 1100
     /// The defaults.
     public init() {}
+
+    /// The memory budget of the read: the bytes read through libhdf5 may not exceed it either
+    /// (over it is a `MemoryBudgetError`, over `maxReadBytes` an `HDF5Error.limitExceeded`).
+    public var memoryBudget = Int.max
+
+    /// The defaults, with the bytes read into memory through libhdf5 bounded by `memory` too.
+    public init(memory: MemoryBudget) {
+        memoryBudget = memory.bytes
+    }
 }
 
 /// A weights file read from HDF5: the store, and each key's `role` attribute where present.
@@ -181,6 +190,15 @@ struct HDF5Scan {
         var walker = Walker(fileSize: fileSize, limits: limits)
         walker.visitedGroups.insert(info.addr)
         try walker.walk(root, path: [], depth: 1)
+        // Every limit on the data read through libhdf5 was checked on the whole plan, so a file
+        // over them is refused before any of its data is decompressed.
+        for read in walker.pendingReads {
+            let d = try HDF5.id(H5Dopen2(file, read.path, chdf5_P_DEFAULT), "H5Dopen2 \(read.path)")
+            defer { H5Dclose(d) }
+            let type = try HDF5.id(H5Dget_type(d), "H5Dget_type \(read.path)")
+            defer { H5Tclose(type) }
+            walker.datasets[read.index].data = .bytes(try Walker.rawRead(d, type: type, stored: read.stored, byteCount: read.byteCount, path: read.path))
+        }
         datasets = walker.datasets
     }
 
@@ -222,6 +240,8 @@ struct HDF5Scan {
         var keys = Set<String>()
         var declaredBytes = 0
         var readBytes = 0
+        /// The datasets to read through libhdf5 once the walk is done and every limit holds.
+        var pendingReads: [(index: Int, path: String, stored: StoredType, byteCount: Int)] = []
 
         init(fileSize: Int, limits: HDF5ReadLimits) {
             self.fileSize = fileSize
@@ -332,7 +352,8 @@ struct HDF5Scan {
             } else if let range = try fileRange(d, storage: storage, stored: stored, byteCount: byteCount, path: shown) {
                 data = range
             } else {
-                data = .bytes(try rawRead(d, type: type, stored: stored, byteCount: byteCount, storage: storage.bytes, path: shown))
+                try planRead(stored: stored, byteCount: byteCount, storage: storage.bytes, path: shown)
+                data = .bytes(.empty)  // read after the walk (see `pendingReads`)
             }
             seenDatasets[address] = datasets.count
             datasets.append(Dataset(path: shown, key: key, role: role, dtype: dtype, shape: shape, data: data))
@@ -391,9 +412,10 @@ struct HDF5Scan {
             return .file(offset: offset, count: byteCount)
         }
 
-        /// Reads the dataset with its own stored type as the memory type (no conversion), then
-        /// byte-swaps big-endian elements.
-        private mutating func rawRead(_ d: hid_t, type: hid_t, stored: StoredType, byteCount: Int, storage: Int, path: String) throws -> ByteRegion {
+        /// Checks the limits on a dataset read through libhdf5 (its size, its expansion from
+        /// what is stored, and the running total against `maxReadBytes` and the memory budget)
+        /// and queues the read; nothing is read yet.
+        private mutating func planRead(stored: StoredType, byteCount: Int, storage: Int, path: String) throws {
             guard byteCount <= limits.maxTensorBytes else {
                 throw HDF5Error.limitExceeded(what: "dataset \(path) size \(byteCount)", limit: limits.maxTensorBytes)
             }
@@ -403,7 +425,14 @@ struct HDF5Scan {
             guard let total = Checked.add(readBytes, byteCount), total <= limits.maxReadBytes else {
                 throw HDF5Error.limitExceeded(what: "bytes read through libhdf5 (at \(path))", limit: limits.maxReadBytes)
             }
+            try MemoryBudget(bytes: limits.memoryBudget).check(total, for: "the data read through libhdf5 (up to \(path))")
             readBytes = total
+            pendingReads.append((datasets.count, path, stored, byteCount))
+        }
+
+        /// Reads the dataset with its own stored type as the memory type (no conversion), then
+        /// byte-swaps big-endian elements.
+        static func rawRead(_ d: hid_t, type: hid_t, stored: StoredType, byteCount: Int, path: String) throws -> ByteRegion {
             guard let block = HeapBlock(allocating: byteCount) else {
                 throw HDF5Error.limitExceeded(what: "memory for dataset \(path) (\(byteCount) bytes could not be allocated)", limit: byteCount)
             }

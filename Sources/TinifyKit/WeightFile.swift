@@ -11,9 +11,12 @@ public struct WeightReadOptions: Sendable {
     /// Where libhdf5 runs on an HDF5 input: in this process (the default for a library), or in a
     /// helper process whose crash on a hostile file is an error here (what `tinify` does).
     public var hdf5: HDF5ReadMode
+    /// What a read may hold in memory beyond the mapped file (inflated zip records, expanded
+    /// views, data read through libhdf5); nil keeps each reader's own limits.
+    public var memory: MemoryBudget?
 
-    /// Options; by default everything runs in this process.
-    public init(hdf5: HDF5ReadMode = .inProcess) { self.hdf5 = hdf5 }
+    /// Options; by default everything runs in this process, with each reader's own limits.
+    public init(hdf5: HDF5ReadMode = .inProcess, memory: MemoryBudget? = nil) { self.hdf5 = hdf5; self.memory = memory }
 }
 
 /// Opens weight files of every supported format.
@@ -31,8 +34,11 @@ public enum WeightFile {
         let kind: ContainerKind
         do { kind = try ContainerSniffer.sniff(ByteRegion(file: file).buffer) } catch let e as ContainerError { throw WeightError.container(e) }
         switch kind {
-        case .torchZip, .torchLegacy: return try TorchCheckpoint.load(file: file)
-        case .hdf5: return try HDF5WeightReader.read(file: file, mode: options.hdf5)
+        case .torchZip, .torchLegacy:
+            return try TorchCheckpoint.load(file: file, limits: options.memory.map { ReadLimits(memory: $0) } ?? ReadLimits())
+        case .hdf5:
+            return try HDF5WeightReader.read(file: file, limits: options.memory.map { HDF5ReadLimits(memory: $0) } ?? HDF5ReadLimits(),
+                                             mode: options.hdf5)
         case .safetensors: return try SafetensorsReader.read(file: file)
         }
     }

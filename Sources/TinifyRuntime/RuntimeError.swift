@@ -24,6 +24,8 @@ public enum RuntimeError: Error, CustomStringConvertible {
     case libraryUnavailable(String)
     /// An image file cannot be read or written (the description is the reason; the path is carried).
     case image(path: String, reason: String)
+    /// A layer given a tensor it was not built for (channels, element count); names the layer.
+    case layerMismatch(String)
 
     /// A one-line, lowercase description naming the key involved.
     public var description: String {
@@ -37,6 +39,7 @@ public enum RuntimeError: Error, CustomStringConvertible {
         case .invalidDistribution(let k, let r): return "cannot build the cdf of \(k): \(r)"
         case .image(_, let r): return r
         case .libraryUnavailable(let r): return r
+        case .layerMismatch(let r): return "layer mismatch: \(r)"
         case .doesNotFit(let r):
             return "weights do not fit \(r.architecture.rawValue) (\(r.hyperparameters)): \(r.problems.count) problems: "
                 + r.problems.map(\.description).joined(separator: "; ")

@@ -11,8 +11,17 @@ public struct ReadLimits: Sendable {
     public var pickle = PickleLimits()
     /// Decoded value limits.
     public var decode = DecodeLimits()
+    /// Zip archive limits.
+    public var zip = ZipLimits()
     /// The defaults.
     public init() {}
+
+    /// The defaults, with what the read may hold in memory (inflated records, materialised
+    /// expanded views) bounded by `memory`.
+    public init(memory: MemoryBudget) {
+        zip.maxInflatedBytes = memory.bytes
+        decode.maxExpandedViewBytes = min(decode.maxExpandedViewBytes, memory.bytes)
+    }
 }
 
 /// Loader for files written by `torch.save`.
@@ -51,7 +60,7 @@ public enum TorchCheckpoint {
     }
 
     private static func loadZip(_ file: MappedFile, _ limits: ReadLimits) throws -> WeightStore {
-        let zip = try ZipArchive(file: file)
+        let zip = try ZipArchive(file: file, limits: limits.zip)
         if ContainerSniffer.isTorchScript(zip) {
             throw ContainerError.unsupported("a TorchScript archive (torch.jit.save); save the model's state_dict() instead")
         }

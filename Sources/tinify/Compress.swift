@@ -21,7 +21,7 @@ struct Compress: ParsableCommand {
 
     func run() throws {
         let budget = try memory.budget()
-        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true)
+        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
         try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
         try reportingErrors(image) {
             guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
@@ -47,7 +47,7 @@ struct Decompress: ParsableCommand {
 
     func run() throws {
         let budget = try memory.budget()
-        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true)
+        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
         try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
         try reportingErrors(input) {
             let mapped = try MappedFile(path: input)

@@ -15,13 +15,15 @@ struct Convert: ParsableCommand {
     @Flag(help: "Write every tensor under its key as stored (no renames, training state kept).") var keepKeys = false
     @Option(help: "HDF5 compression: gzip (chunked, shuffle + deflate).") var compress: String?
     @Flag(help: "Replace OUT if it exists.") var force = false
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
         try reportingErrors(input) {
             if let c = compress, c != "gzip" { throw ValidationError("--compress supports only gzip") }
             let bar = isatty(2) != 0 ? ProgressBar() : nil
             let summary = try WeightConversion.convert(input: input, output: output, architecture: arch, keepKeys: keepKeys,
-                                                       compress: compress == "gzip", force: force, progress: bar?.update, options: readOptions)
+                                                       compress: compress == "gzip", force: force, progress: bar?.update,
+                                                       options: readOptions(try memory.budget()))
             bar?.finish()
             let arch = summary.architecture.map { " as \($0.architecture.rawValue) (\($0.hyperparameters))" } ?? ""
             let renames = summary.renamed.isEmpty ? "" : ", renamed: " + summary.renamed.map { "\($0.rule) (\($0.count))" }.joined(separator: ", ")

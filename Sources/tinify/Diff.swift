@@ -17,6 +17,7 @@ struct Diff: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Absolute tolerance.") var atol: Double = 0
     @Option(help: "Relative tolerance (relative to B).") var rtol: Double = 0
+    @OptionGroup var memory: MemoryOption
 
     func validate() throws {
         guard atol >= 0, atol.isFinite else { throw ValidationError("--atol must be a finite number >= 0") }
@@ -26,8 +27,8 @@ struct Diff: ParsableCommand {
     func run() throws {
         var storeA: WeightStore?
         var storeB: WeightStore?
-        try reportingErrors(a) { storeA = try WeightFile.open(a, options: readOptions) }
-        try reportingErrors(b) { storeB = try WeightFile.open(b, options: readOptions) }
+        try reportingErrors(a) { storeA = try WeightFile.open(a, options: readOptions(try memory.budget())) }
+        try reportingErrors(b) { storeB = try WeightFile.open(b, options: readOptions(try memory.budget())) }
         guard let storeA, let storeB else { throw ExitCode(1) }
         let diff = WeightDiff(a: storeA, b: storeB, atol: atol, rtol: rtol)
         if json {

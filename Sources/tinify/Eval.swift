@@ -23,7 +23,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let budget = try memory.budget()
-        let model = try loadModel(checkpoint: checkpoint, arch: arch)
+        let model = try loadModel(checkpoint: checkpoint, arch: arch, memory: budget)
         if let output {
             try reportingErrors(output) {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -62,6 +62,6 @@ struct Eval: ParsableCommand {
             let stem = base.lastIndex(of: ".").map { String(base[..<$0]) } ?? base
             try PNGImage.write(xHat, to: (output.hasSuffix("/") ? output : output + "/") + (stem.isEmpty ? base : stem) + ".png")
         }
-        return (Metrics.estimatedBPP(result, pixels: x.h * x.w), Metrics.psnr(x, xHat), seconds)
+        return (Metrics.estimatedBPP(result, pixels: x.h * x.w), try Metrics.psnr(x, xHat), seconds)
     }
 }

@@ -11,9 +11,10 @@ struct Inspect: ParsableCommand {
     @Argument(help: "A .pth/.pt/.pth.tar (zip or legacy), .h5 or .safetensors file.") var file: String
     @Flag(help: "Print one JSON object (schema: Schemas/inspect.schema.json).") var json = false
     @Flag(help: "Add each tensor's SHA-256 (C order, little-endian).") var digest = false
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
-        try InspectRequest(file: file, json: json, digest: digest).run(exitWhenDone: false)
+        try InspectRequest(file: file, json: json, digest: digest, maxMemory: memory.maxMemory).run(exitWhenDone: false)
     }
 }
 
@@ -22,11 +23,13 @@ struct InspectRequest {
     let file: String
     let json: Bool
     let digest: Bool
+    let maxMemory: String?
 
-    init(file: String, json: Bool, digest: Bool) {
+    init(file: String, json: Bool, digest: Bool, maxMemory: String? = nil) {
         self.file = file
         self.json = json
         self.digest = digest
+        self.maxMemory = maxMemory
     }
 
     /// Recognises the plain form `inspect [--json] [--digest] FILE` (flags in any order, each at most
@@ -51,7 +54,7 @@ struct InspectRequest {
     /// store and its value tree to the OS instead of releasing them object by object.
     func run(exitWhenDone: Bool) throws {
         try reportingErrors(file) {
-            let store = try WeightFile.open(file, options: readOptions)
+            let store = try WeightFile.open(file, options: readOptions(try MemoryOption.budget(option: maxMemory)))
             let report = InspectReport(store: store, digest: digest)
             let model = ArchitectureSummary(store)
             if json {

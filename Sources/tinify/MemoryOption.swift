@@ -1,5 +1,6 @@
-// tinify: the memory budget of the commands that run a model on images (`--max-memory SIZE`, or
-// the TINIFY_MAX_MEMORY environment variable; the option wins).
+// tinify: the memory budget of every command (`--max-memory SIZE`, or the TINIFY_MAX_MEMORY
+// environment variable; the option wins): images and models for eval, compress and decompress,
+// and what reading a weights file may hold in memory (inflated records, expanded views, HDF5 data).
 import ArgumentParser
 import TinifyCore
 import TinifyRuntime
@@ -11,8 +12,11 @@ struct MemoryOption: ParsableArguments {
     var maxMemory: String?
 
     /// The budget: the option, else TINIFY_MAX_MEMORY, else the default.
-    func budget() throws -> MemoryBudget {
-        if let text = maxMemory ?? Environment.value("TINIFY_MAX_MEMORY") {
+    func budget() throws -> MemoryBudget { try MemoryOption.budget(option: maxMemory) }
+
+    /// The budget for `option` (the `--max-memory` value, if any), else TINIFY_MAX_MEMORY, else the default.
+    static func budget(option: String?) throws -> MemoryBudget {
+        if let text = option ?? Environment.value("TINIFY_MAX_MEMORY") {
             guard let bytes = MemoryBudget.parse(text) else { throw ValidationError("--max-memory: '\(text)' is not a size (e.g. 4G, 512M)") }
             return MemoryBudget(bytes: bytes)
         }

@@ -1,6 +1,7 @@
 // tinify: builds the runtime model of a checkpoint (for eval, compress and decompress).
 import ArgumentParser
 import TinifyArchitectures
+import TinifyCore
 import TinifyKit
 import TinifyRuntime
 import TinifyWeights
@@ -8,10 +9,10 @@ import TinifyWeights
 /// The model a checkpoint holds: its weights (a training checkpoint's state_dict, old key names
 /// migrated) bound to `arch`, or to the architecture detected from the keys and shapes. With
 /// `coding`, its stored CDF tables must be able to code. Failures print `error: <checkpoint>: …`.
-func loadModel(checkpoint: String, arch: String?, coding: Bool = false) throws -> any CompressionRuntimeModel {
+func loadModel(checkpoint: String, arch: String?, coding: Bool = false, memory: MemoryBudget) throws -> any CompressionRuntimeModel {
     var model: (any CompressionRuntimeModel)?
     try reportingErrors(checkpoint) {
-        let store = try WeightFile.open(checkpoint, options: readOptions)
+        let store = try WeightFile.open(checkpoint, options: readOptions(memory))
         let stateDict = StateDict(store)
         let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
         let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)

@@ -11,10 +11,12 @@ struct Update: ParsableCommand {
     @Option(help: "The architecture (zoo name); detected when absent.") var arch: String?
     @Flag(help: "Replace OUT if it exists.") var force = false
     @Flag(help: "Append the first 8 hex digits of the output's SHA-256 to its name.") var hashName = false
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
         try reportingErrors(input) {
-            let s = try ModelUpdate.update(input: input, output: output, architecture: arch, force: force, hashName: hashName, options: readOptions)
+            let s = try ModelUpdate.update(input: input, output: output, architecture: arch, force: force, hashName: hashName,
+                                           options: readOptions(try memory.budget()))
             print("\(s.output): \(s.report.architecture.rawValue) (\(s.report.hyperparameters)), updated \(s.updatedKeys.count) buffers")
         }
     }

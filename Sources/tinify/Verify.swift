@@ -9,11 +9,12 @@ struct Verify: ParsableCommand {
     @Argument(help: "A weights file (.pth, .pth.tar, .pt, .h5, .safetensors).") var file: String
     @Option(help: "The architecture (zoo name, e.g. bmshj2018-hyperprior); detected when absent.") var arch: String?
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var memory: MemoryOption
 
     func run() throws {
         var ok = false
         try reportingErrors(file) {
-            let store = try WeightFile.open(file, options: readOptions)
+            let store = try WeightFile.open(file, options: readOptions(try memory.budget()))
             let check = try ModelCheck(store: store, path: file, architecture: arch)
             if json { print(check.json(file: file).pretty) } else { print(check.text(file: file), terminator: "") }
             ok = check.ok

@@ -39,7 +39,7 @@ enum Fixtures {
     }()
 
     /// The `.h5` file the answer target's ranges point into.
-    nonisolated(unsafe) static let hdf5File: MappedFile? = {
+    static let hdf5File: MappedFile? = {
         let path = directory + "/../Fuzz/Corpus/hdf5/hyperprior.h5"
         do { return try MappedFile(path: path) } catch {
             print("tinify-fuzz: cannot map \(path): \(error)")

@@ -84,7 +84,8 @@ def hdf5_answer_seeds(tmp):
     h5 = os.path.join(OUT, "hdf5", "hyperprior.h5")
     limits = ["--max-memory", "1342177280", "--max-seconds", "10", "--max-output", "309370880", "--max-depth", "32",
               "--max-datasets", "10000", "--max-links", "40000", "--max-total-bytes", "17179869184",
-              "--max-read-bytes", "268435456", "--max-tensor-bytes", "4294967296", "--max-expansion", "1000"]
+              "--max-read-bytes", "268435456", "--max-tensor-bytes", "4294967296", "--max-expansion", "1000",
+              "--memory-budget", "8589934592"]
     answer = subprocess.run([TINIFY, "hdf5-scan", *limits, h5], check=True, capture_output=True).stdout
     open(os.path.join(d, "hyperprior.answer"), "wb").write(answer)
     refusal = subprocess.run([TINIFY, "hdf5-scan", *limits, os.path.join(FIX, "edge-cases.pth")], check=True, capture_output=True).stdout

@@ -6,6 +6,7 @@
 // thread is joined before the process exits), and a libhdf5 crash becomes a one-line error.
 import Foundation
 import TestSupport
+import TinifyCore
 import TinifyHDF5
 import XCTest
 #if canImport(Glibc)
@@ -104,6 +105,15 @@ final class CommandLineHostileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("bytes read through libhdf5"), "\(error)")
             XCTAssertTrue("\(error)".contains("exceeds the limit of 4096"), "\(error)")
             XCTAssertFalse("\(error)".hasPrefix("hdf5: hdf5:"), "\(error)")
+        }
+        // The caller's memory budget travels too, and comes back as the same typed error.
+        var budgeted = HDF5ReadLimits(memory: MemoryBudget(bytes: 4096))
+        budgeted.maxDatasets = 1000
+        XCTAssertThrowsError(try HDF5WeightReader.read(h5, limits: budgeted, mode: mode)) { error in
+            guard let e = error as? MemoryBudgetError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.budget, 4096)
+            XCTAssertGreaterThan(e.need, 4096)
+            XCTAssertTrue(e.what.contains("read through libhdf5"), e.what)
         }
     }
 

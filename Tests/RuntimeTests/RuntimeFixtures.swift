@@ -38,7 +38,7 @@ enum Values {
 
     static func tensor(_ store: WeightStore, _ key: String) throws -> FloatTensor {
         let t = try XCTUnwrap(store[key], "missing \(key)")
-        return FloatTensor(shape: t.shape, data: try WeightReader.floats(of: t, key: key))
+        return try FloatTensor(shape: t.shape, data: try WeightReader.floats(of: t, key: key))
     }
 
     /// The elements of an integer tensor as Int64.

@@ -77,23 +77,23 @@ extension JointAutoregressiveHierarchicalPriors {
     /// The Gaussian parameters at (h, w): entropy_parameters(cat(params[:, h, w], ctx)) split into
     /// scales and means (M each).
     private func parameters(_ params: FloatTensor, batch b: Int, plane: UnsafePointer<Float>, height: Int, width: Int,
-                            h: Int, w: Int) -> (scales: [Float], means: [Float]) {
+                            h: Int, w: Int) throws -> (scales: [Float], means: [Float]) {
         let (pc, area) = (params.c, height * width)
         var input = [Float](repeating: 0, count: pc + causalContext.outChannels)
         for c in 0..<pc { input[c] = params[(b * pc + c) * area + h * width + w] }
         input.withUnsafeMutableBufferPointer { p in
             causalContext.context(plane, height: height, width: width, h: h, w: w, into: p.baseAddress! + pc)
         }
-        let gp = entropyParameters(FloatTensor(shape: [1, input.count, 1, 1], data: input)).data
+        let gp = try entropyParameters(try FloatTensor(shape: [1, input.count, 1, 1], data: input)).data
         return (Array(gp[0..<m]), Array(gp[m..<(2 * m)]))
     }
 
     /// `compress(x)`: strings [y, z] (one autoregressive y stream per image), shape = z's size.
     public func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
-        let y = gA(x)
+        let y = try gA(x)
         let (zStrings, zHat) = try entropyBottleneck.compressDecoded(hA(y))
-        let params = hS(zHat)
+        let params = try hS(zHat)
         let table = try gc.codingTable.get()
         let (height, width) = (4 * zHat.h, 4 * zHat.w)
         guard y.h == height, y.w == width, y.c == m else { throw CodingError.shapeMismatch("y \(y.shape) for z \(zHat.shape)") }
@@ -110,8 +110,8 @@ extension JointAutoregressiveHierarchicalPriors {
             indexes.reserveCapacity(m * height * width)
             for h in 0..<height {
                 for w in 0..<width {
-                    let (scales, means) = plane.withUnsafeBufferPointer {
-                        parameters(params, batch: b, plane: $0.baseAddress!, height: height, width: width, h: h, w: w)
+                    let (scales, means) = try plane.withUnsafeBufferPointer {
+                        try parameters(params, batch: b, plane: $0.baseAddress!, height: height, width: width, h: h, w: w)
                     }
                     indexes.append(contentsOf: try gc.indexes(scales))
                     for c in 0..<m {
@@ -133,7 +133,7 @@ extension JointAutoregressiveHierarchicalPriors {
     public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 2)
         let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
-        let params = hS(zHat)
+        let params = try hS(zHat)
         let table = try gc.codingTable.get()
         let (height, width) = (4 * c.shape[0], 4 * c.shape[1])
         let pad = CausalContext.padding, (ph, pw) = (height + 2 * pad, width + 2 * pad)
@@ -143,8 +143,8 @@ extension JointAutoregressiveHierarchicalPriors {
             var plane = [Float](repeating: 0, count: m * ph * pw)
             for h in 0..<height {
                 for w in 0..<width {
-                    let (scales, means) = plane.withUnsafeBufferPointer {
-                        parameters(params, batch: b, plane: $0.baseAddress!, height: height, width: width, h: h, w: w)
+                    let (scales, means) = try plane.withUnsafeBufferPointer {
+                        try parameters(params, batch: b, plane: $0.baseAddress!, height: height, width: width, h: h, w: w)
                     }
                     let q = try decoder.decode(indexes: try gc.indexes(scales), table: table)
                     for ch in 0..<m { plane[(ch * ph + h + pad) * pw + w + pad] = Float(q[ch]) + means[ch] }
@@ -156,6 +156,6 @@ extension JointAutoregressiveHierarchicalPriors {
                 } } }
             }
         }
-        return clamped(gS(yHat))
+        return clamped(try gS(yHat))
     }
 }

@@ -32,14 +32,14 @@ extension FactorizedPrior {
     /// `compress(x)`: strings [y], shape = y's height and width.
     public func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
-        let y = gA(x)
+        let y = try gA(x)
         return CompressedLatents(strings: [try entropyBottleneck.compress(y)], shape: [y.h, y.w])
     }
 
     /// `decompress(strings, shape)`.
     public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 1)
-        return clamped(gS(try entropyBottleneck.decompress(c.strings[0], height: c.shape[0], width: c.shape[1])))
+        return clamped(try gS(try entropyBottleneck.decompress(c.strings[0], height: c.shape[0], width: c.shape[1])))
     }
 }
 
@@ -50,9 +50,9 @@ extension ScaleHyperprior {
     /// `compress(x)`: strings [y, z], shape = z's height and width.
     public func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
-        let y = gA(x)
+        let y = try gA(x)
         let (zStrings, zHat) = try entropyBottleneck.compressDecoded(hyperLatent(y))
-        let (scales, means) = gaussianParameters(zHat)
+        let (scales, means) = try gaussianParameters(zHat)
         let yStrings = try gc.compress(y, indexes: try gc.indexes(scales.data), means: means)
         return CompressedLatents(strings: [yStrings, zStrings], shape: [zHat.h, zHat.w])
     }
@@ -61,8 +61,8 @@ extension ScaleHyperprior {
     public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 2)
         let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
-        let (scales, means) = gaussianParameters(zHat)
+        let (scales, means) = try gaussianParameters(zHat)
         let yHat = try gc.decompress(c.strings[0], indexes: try gc.indexes(scales.data), means: means, shape: scales.shape)
-        return clamped(gS(yHat))
+        return clamped(try gS(yHat))
     }
 }

@@ -74,7 +74,7 @@ public final class GaussianConditional: @unchecked Sendable {
     }
 
     /// Eval-mode forward: ŷ = round(y − μ) + μ (half to even) and the likelihoods of ŷ.
-    public func forward(_ y: FloatTensor, scales: FloatTensor, means: FloatTensor?) -> (yHat: FloatTensor, likelihoods: FloatTensor) {
+    public func forward(_ y: FloatTensor, scales: FloatTensor, means: FloatTensor?) throws -> (yHat: FloatTensor, likelihoods: FloatTensor) {
         let yHat: FloatTensor
         if let means {
             yHat = FloatTensor(shape: y.shape) { out in
@@ -84,7 +84,7 @@ public final class GaussianConditional: @unchecked Sendable {
             yHat = y.map { $0.rounded(.toNearestOrEven) }
         }
         let lik = likelihood(yHat.data, scales: scales.data, means: means?.data)
-        return (yHat, FloatTensor(shape: y.shape, data: lik))
+        return (yHat, try FloatTensor(shape: y.shape, data: lik))
     }
 
     /// `build_indexes`: for each scale, the number of table entries (excluding the last) below

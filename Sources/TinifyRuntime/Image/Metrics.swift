@@ -13,8 +13,8 @@ public enum Metrics {
     }
 
     /// −10·log10(mean((x − clamp(x̂, 0, 1))²)) for signals in [0, 1]; +∞ when identical.
-    public static func psnr(_ x: FloatTensor, _ xHat: FloatTensor) -> Double {
-        precondition(x.count == xHat.count, "psnr of mismatched tensors")
+    public static func psnr(_ x: FloatTensor, _ xHat: FloatTensor) throws -> Double {
+        guard x.shape == xHat.shape else { throw RuntimeError.badInput("psnr of \(x.shape) and \(xHat.shape)") }
         var sum = 0.0
         for i in 0..<x.count {
             let r = Double(Swift.min(Swift.max(xHat[i], 0), 1))

@@ -45,8 +45,8 @@ public enum Elementwise {
     }
 
     /// `a += b` (same shape).
-    public static func addInPlace(_ a: inout FloatTensor, _ b: FloatTensor) {
-        precondition(a.shape == b.shape, "add of mismatched tensors")
+    public static func addInPlace(_ a: inout FloatTensor, _ b: FloatTensor) throws {
+        guard a.shape == b.shape else { throw RuntimeError.layerMismatch("add of \(a.shape) and \(b.shape)") }
         let n = a.count
         a.withUnsafeMutableBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
@@ -57,8 +57,10 @@ public enum Elementwise {
     }
 
     /// `out = a · sigmoid(b) + c`, the attention block's combination (same shapes).
-    public static func gate(_ a: FloatTensor, _ b: FloatTensor, plus c: FloatTensor) -> FloatTensor {
-        precondition(a.shape == b.shape && a.shape == c.shape, "gate of mismatched tensors")
+    public static func gate(_ a: FloatTensor, _ b: FloatTensor, plus c: FloatTensor) throws -> FloatTensor {
+        guard a.shape == b.shape, a.shape == c.shape else {
+            throw RuntimeError.layerMismatch("attention gate of \(a.shape), \(b.shape) and \(c.shape)")
+        }
         let n = a.count
         return FloatTensor(shape: a.shape) { out in
             a.withUnsafeBufferPointer { pa in

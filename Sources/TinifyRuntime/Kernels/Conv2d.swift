@@ -2,6 +2,8 @@
 // 3×3 stride-1 and 5×5 stride-2 convolutions run through Winograd (Winograd.swift); every other
 // shape through im2col + sgemm (GemmConv.swift), 1×1 stride-1 ones as a bare sgemm.
 
+import TinifyCore
+
 /// A 2-D convolution with PyTorch semantics; the weight stays in its (out, in, kh, kw) layout.
 public final class Conv2d: @unchecked Sendable {
     /// Output channels.
@@ -18,6 +20,8 @@ public final class Conv2d: @unchecked Sendable {
     public let bias: [Float]?
     /// PixelShuffle factor applied to the output (1: none), for CompressAI's `subpel_conv3x3`.
     public let shuffle: Int
+    /// The key prefix the weights came from (`g_a.0`), for errors.
+    public let name: String
     /// How the convolution is computed.
     enum Engine {
         /// Winograd (3×3 stride 1; 5×5 stride 2 through space-to-depth).
@@ -39,9 +43,12 @@ public final class Conv2d: @unchecked Sendable {
     /// pixel-shuffled. 3×3 stride-1 and 5×5 stride-2 convolutions (padding k//2; the latter from
     /// 8 input channels up) run through Winograd (`tile`); the others through im2col + sgemm.
     public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
-                tile: WinogradTile = .f2) {
-        precondition(shape.count == 4 && weight.count == shape.reduce(1, *))
-        outChannels = shape[0]; inChannels = shape[1]
+                tile: WinogradTile = .f2, name: String = "") throws {
+        guard shape.count == 4, shape.allSatisfy({ $0 > 0 }), Checked.product(shape) == weight.count,
+              bias.map({ $0.count == shape[0] }) ?? true, stride > 0, padding >= 0, shuffle > 0 else {
+            throw RuntimeError.layerMismatch("conv of shape \(shape) with \(weight.count) weights, \(bias?.count ?? 0) biases, stride \(stride), padding \(padding)")
+        }
+        outChannels = shape[0]; inChannels = shape[1]; self.name = name
         kernel = (shape[2], shape[3])
         self.stride = stride; self.padding = padding; self.bias = bias; self.shuffle = shuffle
         let threeByThree = shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2)
@@ -75,7 +82,8 @@ public final class Conv2d: @unchecked Sendable {
         var w = try weights.floats(key)
         if let mask { for i in w.indices { w[i] *= mask[i % mask.count] } }
         let b = weights.has(prefix + ".bias") ? try weights.floats(prefix + ".bias", shape: [shape[0]]) : nil
-        self.init(weight: w, shape: shape, bias: b, stride: stride, padding: padding ?? shape[2] / 2, shuffle: shuffle, tile: tile)
+        try self.init(weight: w, shape: shape, bias: b, stride: stride, padding: padding ?? shape[2] / 2, shuffle: shuffle, tile: tile,
+                      name: prefix)
     }
 
     /// The output height/width for an input of `h × w`.
@@ -84,8 +92,10 @@ public final class Conv2d: @unchecked Sendable {
     }
 
     /// Applies the convolution (then `act`, then the pixel shuffle) to an NCHW tensor.
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) -> FloatTensor {
-        precondition(x.c == inChannels, "conv input has \(x.c) channels, expected \(inChannels)")
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) throws -> FloatTensor {
+        guard x.shape.count == 4, x.c == inChannels else {
+            throw RuntimeError.layerMismatch("conv \(name) given \(x.shape), expected \(inChannels) input channels")
+        }
         let (oh, ow) = outputSize(x.h, x.w)
         let small = oh * ow < Conv2d.winogradMinPixels
         switch small ? deferredDirect.map({ Engine.im2col($0.value) }) ?? engine : engine {
@@ -123,7 +133,7 @@ public final class Conv2d: @unchecked Sendable {
                     }
                 }
             }
-            return shuffle > 1 ? PixelShuffle.apply(plain, shuffle) : plain
+            return shuffle > 1 ? try PixelShuffle.apply(plain, shuffle) : plain
         }
     }
 }

@@ -3,6 +3,8 @@
 // ky ≡ py + p (mod s), so each phase is a small correlation run by GemmConvKernel — no col2im, no
 // scatter-add races; the weights are repacked once, here, per phase.
 
+import TinifyCore
+
 /// A transposed 2-D convolution with PyTorch semantics.
 public final class ConvTranspose2d: @unchecked Sendable {
     /// Input channels.
@@ -13,6 +15,8 @@ public final class ConvTranspose2d: @unchecked Sendable {
     public let kernel: Int
     /// Stride, padding and output padding (both dimensions).
     public let stride: Int, padding: Int, outputPadding: Int
+    /// The key prefix the weights came from (`g_s.0`), for errors.
+    public let name: String
     /// The bias, one per output channel.
     public let bias: [Float]?
     /// The Winograd kernel (5×5, stride 2, for outputs of at least `Conv2d.winogradMinPixels`
@@ -24,9 +28,12 @@ public final class ConvTranspose2d: @unchecked Sendable {
 
     /// A transposed convolution over `weight` (in, out, k, k).
     public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
-                tile: WinogradTile = .f2) {
-        precondition(shape.count == 4 && shape[2] == shape[3] && weight.count == shape.reduce(1, *))
-        inChannels = shape[0]; outChannels = shape[1]; kernel = shape[2]
+                tile: WinogradTile = .f2, name: String = "") throws {
+        guard shape.count == 4, shape.allSatisfy({ $0 > 0 }), shape[2] == shape[3], Checked.product(shape) == weight.count,
+              bias.map({ $0.count == shape[1] }) ?? true, stride > 0, padding >= 0, outputPadding >= 0 else {
+            throw RuntimeError.layerMismatch("deconv of shape \(shape) with \(weight.count) weights, \(bias?.count ?? 0) biases, stride \(stride)")
+        }
+        inChannels = shape[0]; outChannels = shape[1]; kernel = shape[2]; self.name = name
         self.stride = stride; self.padding = padding; self.outputPadding = outputPadding; self.bias = bias
         let (ci, co, k) = (shape[0], shape[1], shape[2])
         deferredWinograd = k == 5 && stride == 2 && padding == 2 && outputPadding == 1
@@ -76,7 +83,7 @@ public final class ConvTranspose2d: @unchecked Sendable {
         }
         let w = try weights.floats(key)
         let b = weights.has(prefix + ".bias") ? try weights.floats(prefix + ".bias", shape: [shape[1]]) : nil
-        self.init(weight: w, shape: shape, bias: b, stride: stride, padding: k / 2, outputPadding: stride - 1, tile: tile)
+        try self.init(weight: w, shape: shape, bias: b, stride: stride, padding: k / 2, outputPadding: stride - 1, tile: tile, name: prefix)
     }
 
     /// The output height/width for an input of `h × w`.
@@ -85,8 +92,10 @@ public final class ConvTranspose2d: @unchecked Sendable {
     }
 
     /// Applies the transposed convolution (then `act`) to an NCHW tensor.
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) -> FloatTensor {
-        precondition(x.c == inChannels, "deconv input has \(x.c) channels, expected \(inChannels)")
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) throws -> FloatTensor {
+        guard x.shape.count == 4, x.c == inChannels else {
+            throw RuntimeError.layerMismatch("deconv \(name) given \(x.shape), expected \(inChannels) input channels")
+        }
         if let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels { return winograd.value(x, act) }
         let (oh, ow) = outputSize(x.h, x.w)
         let s = stride, co = outChannels

@@ -1,6 +1,8 @@
 // TinifyRuntime: the dense float32 NCHW tensor the kernels pass between layers (pooled storage,
 // copy on write).
 
+import TinifyCore
+
 /// A dense float32 tensor in C order (NCHW for images).
 public struct FloatTensor: @unchecked Sendable {
     /// The size of each dimension.
@@ -8,8 +10,10 @@ public struct FloatTensor: @unchecked Sendable {
     var storage: FloatStorage
 
     /// A tensor holding a copy of `data` (which must have the product of `shape` elements).
-    public init(shape: [Int], data: [Float]) {
-        precondition(shape.reduce(1, *) == data.count, "shape does not match element count")
+    public init(shape: [Int], data: [Float]) throws {
+        guard Checked.product(shape) == data.count else {
+            throw RuntimeError.layerMismatch("\(data.count) values for a tensor of shape \(shape)")
+        }
         self.shape = shape
         storage = FloatStorage(count: data.count)
         if !data.isEmpty { data.withUnsafeBufferPointer { storage.base.update(from: $0.baseAddress!, count: data.count) } }
@@ -83,8 +87,10 @@ public struct FloatTensor: @unchecked Sendable {
     }
 
     /// `torch.cat([a, b], dim=1)` for NCHW tensors of equal N, H, W.
-    public static func concatChannels(_ a: FloatTensor, _ b: FloatTensor) -> FloatTensor {
-        precondition(a.n == b.n && a.h == b.h && a.w == b.w, "concat of mismatched tensors")
+    public static func concatChannels(_ a: FloatTensor, _ b: FloatTensor) throws -> FloatTensor {
+        guard a.shape.count == 4, b.shape.count == 4, a.n == b.n, a.h == b.h, a.w == b.w else {
+            throw RuntimeError.layerMismatch("channel concatenation of \(a.shape) and \(b.shape)")
+        }
         let plane = a.h * a.w
         return FloatTensor(shape: [a.n, a.c + b.c, a.h, a.w]) { dst in
             for i in 0..<a.n {

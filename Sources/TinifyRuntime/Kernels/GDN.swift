@@ -5,6 +5,7 @@
 // channel); GDN gives x·rsqrt(norm), IGDN x·sqrt(norm). The stored β and γ are reparametrised:
 // the effective values are max(stored, bound)² − pedestal, with bound and pedestal read from the
 // checkpoint's `*_reparam.lower_bound.bound` and `*_reparam.pedestal` buffers.
+import TinifyCore
 import CBLAS
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,8 @@ import Glibc
 public final class GDN: @unchecked Sendable {
     /// Channels.
     public let channels: Int
+    /// The key prefix the parameters came from (`g_a.1`), for errors.
+    public let name: String
     /// Whether this is the inverse (IGDN).
     public let inverse: Bool
     /// Effective β (C).
@@ -22,9 +25,11 @@ public final class GDN: @unchecked Sendable {
     public let gamma: [Float]
 
     /// A layer over effective parameters.
-    public init(beta: [Float], gamma: [Float], inverse: Bool) {
-        precondition(gamma.count == beta.count * beta.count)
-        channels = beta.count; self.beta = beta; self.gamma = gamma; self.inverse = inverse
+    public init(beta: [Float], gamma: [Float], inverse: Bool, name: String = "") throws {
+        guard !beta.isEmpty, Checked.mul(beta.count, beta.count) == gamma.count else {
+            throw RuntimeError.layerMismatch("gdn with \(beta.count) betas and \(gamma.count) gammas")
+        }
+        channels = beta.count; self.name = name; self.beta = beta; self.gamma = gamma; self.inverse = inverse
     }
 
     /// Binds `<prefix>.beta`, `<prefix>.gamma` and their reparametrisation buffers.
@@ -38,7 +43,7 @@ public final class GDN: @unchecked Sendable {
         let gPed = try weights.scalar(prefix + ".gamma_reparam.pedestal", default: pedestal)
         let gBound = try weights.scalar(prefix + ".gamma_reparam.lower_bound.bound", default: Float(pow(2.0, -18.0)))
         func eff(_ v: Float, _ bound: Float, _ ped: Float) -> Float { let m = Swift.max(v, bound); return m * m - ped }
-        self.init(beta: beta.map { eff($0, bBound, bPed) }, gamma: gamma.map { eff($0, gBound, gPed) }, inverse: inverse)
+        try self.init(beta: beta.map { eff($0, bBound, bPed) }, gamma: gamma.map { eff($0, gBound, gPed) }, inverse: inverse, name: prefix)
     }
 
     /// `out = x · rsqrt(norm + β)` (or `· sqrt` for IGDN), eight lanes at a time.
@@ -60,8 +65,10 @@ public final class GDN: @unchecked Sendable {
     }
 
     /// Applies the layer to an NCHW tensor.
-    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
-        precondition(x.c == channels, "gdn input has \(x.c) channels, expected \(channels)")
+    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
+        guard x.shape.count == 4, x.c == channels else {
+            throw RuntimeError.layerMismatch("gdn \(name) given \(x.shape), expected \(channels) channels")
+        }
         let c = channels, plane = x.h * x.w
         let target = max(256, min(plane, (1 << 20) / max(1, c * 4)))
         let tiles = max((plane + target - 1) / target, min(Parallel.workers * 2, max(1, plane / 256)))

@@ -4,8 +4,10 @@
 /// PixelShuffle(r) on NCHW tensors.
 public enum PixelShuffle {
     /// Rearranges `x` (N, C·r², H, W) into (N, C, H·r, W·r).
-    public static func apply(_ x: FloatTensor, _ r: Int) -> FloatTensor {
-        precondition(x.c % (r * r) == 0, "pixel shuffle of \(x.c) channels by \(r)")
+    public static func apply(_ x: FloatTensor, _ r: Int) throws -> FloatTensor {
+        guard x.shape.count == 4, r > 0, x.c % (r * r) == 0 else {
+            throw RuntimeError.layerMismatch("pixel shuffle of \(x.shape) by \(r)")
+        }
         let co = x.c / (r * r), h = x.h, w = x.w
         return FloatTensor(shape: [x.n, co, h * r, w * r]) { out in
             x.withUnsafeBufferPointer { px in
@@ -40,7 +42,7 @@ public final class SubpelConv: @unchecked Sendable {
     }
 
     /// Convolution then PixelShuffle, then `act` (elementwise, so it commutes with the shuffle).
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) -> FloatTensor {
-        conv(x, act)
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) throws -> FloatTensor {
+        try conv(x, act)
     }
 }

@@ -14,9 +14,9 @@ public final class ResidualBlock: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
-        var out = conv2(conv1(x, .leakyRelu), .leakyRelu)
-        Elementwise.addInPlace(&out, skip.map { $0(x) } ?? x)
+    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
+        var out = try conv2(try conv1(x, .leakyRelu), .leakyRelu)
+        try Elementwise.addInPlace(&out, try skip.map { try $0(x) } ?? x)
         return out
     }
 }
@@ -34,9 +34,9 @@ public final class ResidualBlockWithStride: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
-        var out = gdn(conv2(conv1(x, .leakyRelu)))
-        Elementwise.addInPlace(&out, skip.map { $0(x) } ?? x)
+    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
+        var out = try gdn(try conv2(try conv1(x, .leakyRelu)))
+        try Elementwise.addInPlace(&out, try skip.map { try $0(x) } ?? x)
         return out
     }
 }
@@ -54,9 +54,9 @@ public final class ResidualBlockUpsample: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
-        var out = igdn(conv(subpel(x, .leakyRelu)))
-        Elementwise.addInPlace(&out, upsample(x))
+    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
+        var out = try igdn(try conv(try subpel(x, .leakyRelu)))
+        try Elementwise.addInPlace(&out, try upsample(x))
         return out
     }
 }
@@ -79,18 +79,18 @@ public final class AttentionBlock: @unchecked Sendable {
         bOut = try Conv2d(w, prefix + ".conv_b.3", in: n, out: n, kernel: 1, stride: 1, padding: 0)
     }
 
-    static func run(_ u: Unit, _ x: FloatTensor) -> FloatTensor {
-        var out = u.2(u.1(u.0(x, .relu), .relu))
-        Elementwise.addInPlace(&out, x)
+    static func run(_ u: Unit, _ x: FloatTensor) throws -> FloatTensor {
+        var out = try u.2(try u.1(try u.0(x, .relu), .relu))
+        try Elementwise.addInPlace(&out, x)
         Elementwise.activate(&out, .relu)
         return out
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
-        let ya = a.reduce(x) { AttentionBlock.run($1, $0) }
-        let yb = bOut(b.reduce(x) { AttentionBlock.run($1, $0) })
-        return Elementwise.gate(ya, yb, plus: x)
+    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
+        let ya = try a.reduce(x) { try AttentionBlock.run($1, $0) }
+        let yb = try bOut(try b.reduce(x) { try AttentionBlock.run($1, $0) })
+        return try Elementwise.gate(ya, yb, plus: x)
     }
 }
 
@@ -111,9 +111,9 @@ public enum MaskedConv {
     }
 
     /// A convolution over `weight` (out, in, k, k, unmasked as stored) with the 'A' mask applied.
-    public static func make(weight: [Float], shape: [Int], bias: [Float]?) -> Conv2d {
+    public static func make(weight: [Float], shape: [Int], bias: [Float]?) throws -> Conv2d {
         let mask = maskA(shape[2])
         let masked = weight.indices.map { weight[$0] * mask[$0 % mask.count] }
-        return Conv2d(weight: masked, shape: shape, bias: bias, stride: 1, padding: shape[2] / 2)
+        return try Conv2d(weight: masked, shape: shape, bias: bias, stride: 1, padding: shape[2] / 2)
     }
 }

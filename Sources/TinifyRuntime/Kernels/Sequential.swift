@@ -4,18 +4,18 @@
 /// Layers applied in order.
 public struct Sequential: @unchecked Sendable {
     /// The layers.
-    public var layers: [(FloatTensor) -> FloatTensor]
+    public var layers: [(FloatTensor) throws -> FloatTensor]
 
     /// An empty sequence.
     public init() { layers = [] }
 
     /// Appends a layer.
-    public mutating func append(_ layer: @escaping (FloatTensor) -> FloatTensor) { layers.append(layer) }
+    public mutating func append(_ layer: @escaping (FloatTensor) throws -> FloatTensor) { layers.append(layer) }
 
     /// Applies every layer in order.
-    public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
         var cur = x
-        for layer in layers { cur = layer(cur) }
+        for layer in layers { cur = try layer(cur) }
         return cur
     }
 }

@@ -36,7 +36,7 @@ protocol WinogradKernel: AnyObject, Sendable {
 extension WinogradKernel {
     /// Applies the convolution to an NCHW tensor (3×3, stride 1, padding 1 on `x`).
     func callAsFunction(_ x: FloatTensor, _ act: Activation) -> FloatTensor {
-        precondition(x.c == inC, "winograd input has \(x.c) channels, expected \(inC)")
+        precondition(x.c == inC, "winograd input has \(x.c) channels, expected \(inC)")  // Conv2d checked it (a thrown error)
         let (h, w, s) = (x.h, x.w, shuffle)
         _ = Parallel.configureBLAS
         return x.withUnsafeBufferPointer { px in
@@ -133,7 +133,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
 
     /// A kernel for `weight` (outC, inC, 3, 3) in PyTorch layout.
     init(weight: [Float], outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) {
-        precondition(weight.count == outC * inC * 9)
+        precondition(weight.count == outC * inC * 9)  // Conv2d's init checked it (a thrown error)
         self.outC = outC; self.inC = inC; self.bias = bias; self.shuffle = shuffle
         var u = [Float](repeating: 0, count: 16 * outC * inC)
         let plane = outC * inC

@@ -35,9 +35,9 @@ public class FactorizedPrior: CompressionRuntimeModel, EntropyModelOwner, @unche
     /// `forward`: y = g_a(x), ŷ and p(ŷ) from the bottleneck, x̂ = g_s(ŷ).
     public func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
-        let y = gA(x)
+        let y = try gA(x)
         let (yHat, lik) = entropyBottleneck.forward(y)
-        return ForwardResult(xHat: gS(yHat), y: y, likelihoods: ["y": lik])
+        return ForwardResult(xHat: try gS(yHat), y: y, likelihoods: ["y": lik])
     }
 
     /// `aux_loss()`.

@@ -39,14 +39,14 @@ public class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unche
     }
 
     /// z = h_a(|y|) (bmshj2018-hyperprior) or h_a(y) (mbt2018-mean).
-    func hyperLatent(_ y: FloatTensor) -> FloatTensor {
-        hA(id == .mbt2018Mean ? y : y.map { abs($0) })
+    func hyperLatent(_ y: FloatTensor) throws -> FloatTensor {
+        try hA(id == .mbt2018Mean ? y : y.map { abs($0) })
     }
 
     /// The Gaussian parameters h_s(ẑ) gives: scales only (bmshj2018-hyperprior) or scales and
     /// means, its first and second M channels (mbt2018-mean).
-    func gaussianParameters(_ zHat: FloatTensor) -> (scales: FloatTensor, means: FloatTensor?) {
-        let p = hS(zHat)
+    func gaussianParameters(_ zHat: FloatTensor) throws -> (scales: FloatTensor, means: FloatTensor?) {
+        let p = try hS(zHat)
         return id == .mbt2018Mean ? (p.channels(0..<m), p.channels(m..<(2 * m))) : (p, nil)
     }
 
@@ -54,11 +54,11 @@ public class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unche
     /// ŷ = round(y − μ) + μ (μ = 0 without means).
     public func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
-        let y = gA(x)
-        let (zHat, zLik) = entropyBottleneck.forward(hyperLatent(y))
-        let (scales, means) = gaussianParameters(zHat)
-        let (yHat, yLik) = gc.forward(y, scales: scales, means: means)
-        return ForwardResult(xHat: gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
+        let y = try gA(x)
+        let (zHat, zLik) = entropyBottleneck.forward(try hyperLatent(y))
+        let (scales, means) = try gaussianParameters(zHat)
+        let (yHat, yLik) = try gc.forward(y, scales: scales, means: means)
+        return ForwardResult(xHat: try gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
     }
 
     /// `aux_loss()`.

@@ -26,40 +26,40 @@ enum DeclaredTransforms {
             switch layers[i] {
             case .conv(let c):
                 let conv = try Conv2d(w, prefix(c.weight, ".weight"), kernel: c.kernel, stride: c.stride, padding: c.kernel / 2, tile: tile)
-                s.append { conv($0, act) }
+                s.append { try conv($0, act) }
             case .deconv(let d):
                 let deconv = try ConvTranspose2d(w, prefix(d.weight, ".weight"), kernel: d.kernel, stride: d.stride, tile: tile)
-                s.append { deconv($0, act) }
+                s.append { try deconv($0, act) }
             case .subpel(let p):
                 let (o, inC) = try channels(w, p.conv.weight)
                 let sub = try SubpelConv(w, prefix(p.conv.weight, ".0.weight"), in: inC, out: o / (p.factor * p.factor), r: p.factor, tile: tile)
-                s.append { sub($0, act) }
+                s.append { try sub($0, act) }
             case .gdn(let g):
                 let c = try w.shape(g.beta.key).first ?? 0
                 let gdn = try GDN(w, prefix(g.beta, ".beta"), channels: c, inverse: g.inverse)
-                s.append { gdn($0) }
+                s.append { try gdn($0) }
                 if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
             case .residual(let r):
                 let (o, inC) = try channels(w, r.conv1.weight)
                 let b = try ResidualBlock(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, tile: tile)
-                s.append { b($0) }
+                s.append { try b($0) }
                 if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
             case .residualWithStride(let r):
                 let (o, inC) = try channels(w, r.conv1.weight)
                 let b = try ResidualBlockWithStride(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, stride: r.conv1.stride)
-                s.append { b($0) }
+                s.append { try b($0) }
                 if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
             case .residualUpsample(let r):
                 let (o, _) = try channels(w, r.conv.weight)
                 let (_, inC) = try channels(w, r.subpelConv.conv.weight)
                 let b = try ResidualBlockUpsample(w, prefix(r.subpelConv.conv.weight, ".subpel_conv.0.weight"), in: inC, out: o, tile: tile)
-                s.append { b($0) }
+                s.append { try b($0) }
                 if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
             case .attention(let a):
                 guard let first = a.convA.first else { throw RuntimeError.badInput("attention block without units") }
                 let n = try w.shape(first.conv0.weight.key)[1]
                 let b = try AttentionBlock(w, prefix(first.conv0.weight, ".conv_a.0.conv.0.weight"), channels: n, tile: tile)
-                s.append { b($0) }
+                s.append { try b($0) }
                 if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
             case .relu, .leakyReLU:
                 // Only reached for an activation at the start of a sequence; others were fused.

@@ -37,7 +37,7 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
         let shape = [2 * m, m, CausalContext.kernel, CausalContext.kernel]
         let weight = try w.floats("context_prediction.weight", shape: shape)
         let bias = w.has("context_prediction.bias") ? try w.floats("context_prediction.bias", shape: [2 * m]) : nil
-        context = MaskedConv.make(weight: weight, shape: shape, bias: bias)
+        context = try MaskedConv.make(weight: weight, shape: shape, bias: bias)
         causalContext = CausalContext(weight: weight, bias: bias, in: m, out: 2 * m)
         entropyParameters = t.entropyParameters
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
@@ -54,16 +54,16 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
     /// `forward` in eval mode.
     public func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
-        let y = gA(x)
-        let z = hA(y)
+        let y = try gA(x)
+        let z = try hA(y)
         let (zHat, zLik) = entropyBottleneck.forward(z)
-        let params = hS(zHat)
+        let params = try hS(zHat)
         let yHat = y.map { $0.rounded(.toNearestOrEven) }
-        let ctx = context(yHat)
-        let gp = entropyParameters(FloatTensor.concatChannels(params, ctx))
+        let ctx = try context(yHat)
+        let gp = try entropyParameters(try FloatTensor.concatChannels(params, ctx))
         let scales = gp.channels(0..<m), means = gp.channels(m..<(2 * m))
-        let (_, yLik) = gc.forward(y, scales: scales, means: means)
-        return ForwardResult(xHat: gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
+        let (_, yLik) = try gc.forward(y, scales: scales, means: means)
+        return ForwardResult(xHat: try gS(yHat), y: y, likelihoods: ["y": yLik, "z": zLik])
     }
 
     /// `aux_loss()`.

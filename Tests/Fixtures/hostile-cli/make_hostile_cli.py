@@ -170,6 +170,26 @@ for side, args, contains in [(8192, [], "at most 16777216 pixels"), (4096, ["--m
         f.write(struct.pack(">BBIIBIII", 2, 0, side, side, 8, side // 64, side // 64, 2) + struct.pack(">I", 4) + b"\0\0\0\0" + struct.pack(">I", 4) + b"\0\0\0\0")
     case(name, ["decompress", "--checkpoint", "{sample}", "{file}", "-o", "{out}.png"] + args, contains, f"a 44-byte .bin declaring {side}×{side}")
 
+# --- The memory budget of the reading commands (--max-memory / TINIFY_MAX_MEMORY) -------------
+SIZE = 8 << 20
+name = "pth-deflated-8mib.pth"
+with open(path(name), "wb") as f:
+    f.write(mh.torch_zip(mh.state_dict(("w", mh.tensor("0", SIZE // 4, (SIZE // 4,), (1,)))), records={},
+                         extra=[mh.entry("archive/data/0", mh.deflate_zeros(SIZE), 8, usize=SIZE, crc=mh.crc_zeros(SIZE))]))
+name_h5 = "h5-gzip-8mib.h5"
+with h5(name_h5) as f:
+    f.create_group("state_dict").create_dataset("w", data=np.zeros(SIZE // 4, dtype="<f4"), chunks=(1 << 18,), compression="gzip")
+for n, what in [(name, "an 8 MiB deflated storage in a 9 KB .pth"), (name_h5, "an 8 MiB gzip dataset in a small .h5")]:
+    for a in READERS + [["update", "{file}", "{out}.pth"], ["diff", "{file}", "{file}"]]:
+        case(n, a + ["--max-memory", "4M"], "over the budget of 4.0 MiB", what + ", read under --max-memory 4M")
+
+# --- Found by the fuzzer (Tests/Fuzz), committed as found rather than generated ---------------
+# fuzz-hdf5-spin-*.h5: fuzzed copies of a Tinify-written .h5 on which libhdf5 1.10 loops (CPU
+# bound, no end seen in 10 s); the helper's deadline stops it.
+for name in sorted(n for n in os.listdir(OUT) if n.startswith("fuzz-hdf5-spin-")):
+    for a in READERS:
+        case(name, a, "libhdf5 did not finish within", "a fuzzed .h5 on which libhdf5 spins")
+
 with open(os.path.join(OUT, "cases.json"), "w") as f:
     json.dump({"cases": CASES}, f, indent=1)
 print(f"{len(CASES)} cases")
