@@ -250,7 +250,14 @@ struct HDF5Scan {
 
         mutating func walk(_ group: hid_t, path: [String], depth: Int) throws {
             guard depth <= limits.maxDepth else { throw HDF5Error.limitExceeded(what: "group nesting", limit: limits.maxDepth) }
-            for (name, type) in try links(group) {
+            let entries = try links(group)
+            // Each link of a weights layout leads to at least one dataset of its own, so more
+            // links than datasets still allowed is refused before any is opened (opening ten
+            // thousand datasets alone takes libhdf5 longer than a refusal may).
+            guard entries.count <= limits.maxDatasets - datasets.count else {
+                throw HDF5Error.limitExceeded(what: "dataset count", limit: limits.maxDatasets)
+            }
+            for (name, type) in entries {
                 let childPath = path + [name]
                 let shown = "/state_dict/" + childPath.joined(separator: "/")
                 guard type == H5L_TYPE_HARD else { throw HDF5Error.unsupportedLink(path: shown, kind: HDF5Scan.kind(type)) }

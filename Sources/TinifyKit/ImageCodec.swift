@@ -30,7 +30,20 @@ public enum ImageCodec {
     /// `budget` is refused from its header (`MemoryBudgetError`).
     public static func compress(_ model: any CompressionRuntimeModel, image: String, metric: Int = 0, quality: Int = 1,
                                 budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> Compressed {
-        let x = try PNGImage.read(image) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
+        try compress(model, pixels: try read(image, for: model, budget: budget), metric: metric, quality: quality)
+    }
+
+    /// Reads the PNG at `image` for `model`, refusing from its header an image whose estimated
+    /// memory need with `model` is over `budget` (`MemoryBudgetError`).
+    public static func read(_ image: String, for model: any CompressionRuntimeModel,
+                            budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> FloatTensor {
+        try PNGImage.read(image) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
+    }
+
+    /// Compresses an image already read (1×3×H×W in [0, 1]) with `model`: errors here come from
+    /// the model (its weights), not from the image file.
+    public static func compress(_ model: any CompressionRuntimeModel, pixels x: FloatTensor, metric: Int = 0,
+                                quality: Int = 1) throws -> Compressed {
         let start = DispatchTime.now().uptimeNanoseconds
         let padding = Padding(height: x.h, width: x.w, multiple: padMultiple)
         let latents = try model.compress(padding.pad(x))

@@ -23,10 +23,14 @@ struct Compress: ParsableCommand {
         let budget = try memory.budget()
         let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
         try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
-        try reportingErrors(image) {
-            guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
-            guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
-            let c = try ImageCodec.compress(model, image: image, metric: metricID, quality: quality, budget: budget)
+        guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
+        guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
+        var pixels: FloatTensor?
+        try reportingErrors(image) { pixels = try ImageCodec.read(image, for: model, budget: budget) }
+        guard let pixels else { throw ExitCode(1) }
+        // What goes wrong from here on comes from the model's weights (a latent no symbol can hold).
+        try reportingErrors(checkpoint) {
+            let c = try ImageCodec.compress(model, pixels: pixels, metric: metricID, quality: quality)
             try reportingErrors(output) { try AtomicFile.write(to: output, replace: force) { try $0.write(c.bytes) } }
             print("\(output): \(model.architecture), \(c.file.width)×\(c.file.height), \(c.bytes.count) bytes, "
                   + "\(decimal(c.bitsPerPixel, 4)) bpp, \(decimal(c.seconds, 3)) s")

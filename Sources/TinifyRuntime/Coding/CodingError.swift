@@ -32,7 +32,7 @@ public enum CodingError: Error, CustomStringConvertible, Equatable {
         case .truncated(let b): return "bitstream truncated at byte \(b)"
         case .badLength(let n): return "bitstream of \(n) bytes (a multiple of 4, at least 8, expected)"
         case .badEscape(let b, let c): return "escape code with \(c) 4-bit chunks at byte \(b) (at most 8)"
-        case .valueOutOfRange(let v): return "decoded value \(v) does not fit in 32 bits"
+        case .valueOutOfRange(let v): return "value \(v) does not fit in a 32-bit symbol"
         case .shapeMismatch(let s): return "shape mismatch: \(s)"
         case .badContainer(let s): return "bad compressed file: \(s)"
         }

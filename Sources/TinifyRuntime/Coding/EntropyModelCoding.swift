@@ -9,7 +9,10 @@ enum Symbols {
     /// round(v) half to even as int32; a value that is not finite or does not fit is refused.
     @inline(__always) static func round(_ v: Float) throws -> Int32 {
         let r = v.rounded(.toNearestOrEven)
-        guard let s = Int32(exactly: r) else { throw CodingError.valueOutOfRange(r.isFinite ? Int(r) : Int.max) }
+        guard let s = Int32(exactly: r) else {
+            // Reported saturated: a finite float can exceed Int's range too (1e30), NaN has none.
+            throw CodingError.valueOutOfRange(Int(exactly: r) ?? (r < 0 ? Int.min : Int.max))
+        }
         return s
     }
 }

@@ -190,6 +190,11 @@ for name in sorted(n for n in os.listdir(OUT) if n.startswith("fuzz-hdf5-spin-")
     for a in READERS:
         case(name, a, "libhdf5 did not finish within", "a fuzzed .h5 on which libhdf5 spins")
 
+# fuzz-model-huge-latent.pth: a fuzzed bmshj2018-factorized checkpoint whose latent reaches
+# 1e30 or more; rounding it to a symbol trapped (Float → Int) in compress.
+case("fuzz-model-huge-latent.pth", ["compress", "--checkpoint", "{file}", "{image}", "-o", "{out}.bin"],
+     "does not fit in a 32-bit symbol", "a fuzzed checkpoint whose latent does not fit a symbol")
+
 with open(os.path.join(OUT, "cases.json"), "w") as f:
     json.dump({"cases": CASES}, f, indent=1)
 print(f"{len(CASES)} cases")
