@@ -9,7 +9,8 @@
 #
 # The HDF5 target scans in the helper process, as `tinify` does: the release `tinify`
 # (TINIFY_EXE, built here when missing). New inputs go to a scratch corpus, not to Corpus/;
-# a crash leaves its input in .build/fuzz-artifacts/ (copy it to the hostile suite).
+# a crash leaves its input in .build/fuzz-artifacts/ (copy it to the hostile suite). The
+# mutation seed is fixed (FUZZ_SEED, default 1) so that CI's runs repeat; FUZZ_SEED=0 picks one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-30}"; shift || true
@@ -37,7 +38,7 @@ for t in "${targets[@]}"; do
   log="$(mktemp)"
   start=$(date +%s)
   if ASAN_OPTIONS=detect_leaks=0 TINIFY_FUZZ_TARGET="$t" "$fuzz" "$work" "Tests/Fuzz/Corpus/$t" -max_total_time="$seconds" -timeout=10 \
-       -rss_limit_mb=2560 -detect_leaks=0 -artifact_prefix="$artifacts/$t-" -print_final_stats=1 >"$log" 2>&1; then
+       -rss_limit_mb=2560 -detect_leaks=0 -seed="${FUZZ_SEED:-1}" -artifact_prefix="$artifacts/$t-" -print_final_stats=1 >"$log" 2>&1; then
     runs="$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo '?')"
     echo "fuzz $t: $runs runs in $(( $(date +%s) - start )) s, no crash"
   else
