@@ -27,8 +27,9 @@ struct Diff: ParsableCommand {
     func run() throws {
         var storeA: WeightStore?
         var storeB: WeightStore?
-        try reportingErrors(a) { storeA = try WeightFile.open(a, options: readOptions(try memory.budget())) }
-        try reportingErrors(b) { storeB = try WeightFile.open(b, options: readOptions(try memory.budget())) }
+        let options = readOptions(try memory.budget())
+        try reportingErrors(a) { storeA = try WeightFile.open(a, options: options) }
+        try reportingErrors(b) { storeB = try WeightFile.open(b, options: options) }
         guard let storeA, let storeB else { throw ExitCode(1) }
         let diff = WeightDiff(a: storeA, b: storeB, atol: atol, rtol: rtol)
         if json {
