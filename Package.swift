@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
         .target(name: "CLazyLibraries", exclude: ["generate_stubs.py", "hdf5_functions.txt"]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The AVX version of the deterministic kernels' product (chosen at run time; same bits).
+        .target(name: "CDeterministic"),
 
         // MARK: Stages
         .target(name: "TinifyCore", dependencies: ["CCrypto"]),
@@ -44,7 +46,7 @@ let package = Package(
         .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5", "CLazyLibraries"]),
         .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"]),
         .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"]),
-        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries"]),
+        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries", "CDeterministic"]),
         .target(name: "TinifyKit", dependencies: [
             "TinifyCore", "TinifyPickle", "TinifyContainer", "TinifyWeights", "TinifyArchitectures",
             "TinifyHDF5", "TinifySafetensors", "TinifyTorchWriter", "TinifyRuntime",
@@ -61,7 +63,7 @@ let package = Package(
         // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address); built
         // plainly, the same binary replays corpus files (the regression check).
         .executableTarget(name: "tinify-fuzz", dependencies: ["TinifyKit"], path: "Tests/Fuzz",
-                          exclude: ["Corpus", "run.sh", "make_corpus.py", "README.md"]),
+                          exclude: ["Corpus", "Regressions", "run.sh", "make_corpus.py", "README.md"]),
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["TinifyKit"], path: "Tests/TestSupport"),
@@ -70,6 +72,8 @@ let package = Package(
         .testTarget(name: "ArchitectureTests", dependencies: ["TinifyKit", "TestSupport"]),
         .testTarget(name: "FormatTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
         .testTarget(name: "RuntimeTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["codec_check.py"]),
+        .testTarget(name: "PortabilityTests", dependencies: ["TestSupport"], path: "Tests/Portability",
+                    exclude: ["README.md", "train_models.py", "sweep.py", "trained", "images"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -56,8 +56,17 @@ public enum ImageCodec {
     /// Decodes `file` with `model` (which must be the architecture the file names) to the
     /// cropped reconstruction, a 1×3×H×W tensor in [0, 1]. A file declaring an image whose
     /// estimated memory need is over `budget` is refused before decoding (`MemoryBudgetError`).
+    /// `bitExact` runs the synthesis transform on the deterministic kernels, so that the pixels
+    /// are the same bits on every machine (the decoding itself always is).
     public static func decompress(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
-                                  budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> FloatTensor {
+                                  budget: MemoryBudget = ImageMemory.defaultBudget(), bitExact: Bool = false) throws -> FloatTensor {
+        try decompressWithLatent(model, file: file, budget: budget, bitExact: bitExact).image
+    }
+
+    /// `decompress`, also giving ŷ, the decoded latent (the same bits on every machine).
+    public static func decompressWithLatent(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
+                                            budget: MemoryBudget = ImageMemory.defaultBudget(),
+                                            bitExact: Bool = false) throws -> (image: FloatTensor, latent: FloatTensor) {
         guard file.architecture == model.architecture else {
             throw CodingError.badContainer("written by a \(file.architecture) model, but the checkpoint is \(model.architecture)")
         }
@@ -68,6 +77,7 @@ public enum ImageCodec {
         guard file.latents.shape == [ph / factor, pw / factor] else {
             throw CodingError.badContainer("latent shape \(file.latents.shape) does not fit a \(file.height)×\(file.width) image (expected \([ph / factor, pw / factor]))")
         }
-        return padding.crop(try model.decompress(file.latents))
+        let yHat = try model.decodeLatent(file.latents)
+        return (padding.crop(try model.synthesize(yHat, bitExact: bitExact)), yHat)
     }
 }

@@ -1,7 +1,7 @@
-// tinify-bench codec: the whole `tinify compress` and `tinify decompress` processes (start-up and
-// loading included) beside CompressAI's in-process compress() and decompress() with 2 threads, on
-// zoo quality 3 models: 768×512 for the hyperprior models, 128×128 for the autoregressive ones
-// (whose pixel-by-pixel loop CompressAI runs in Python; the sizes of docs/ANCHORS.md).
+// tinify-bench codec: the whole `tinify compress` and `tinify decompress` (default and
+// --bit-exact) processes, start-up and loading included, beside CompressAI's in-process compress()
+// and decompress() with 2 threads, on zoo quality 3 models: bmshj2018-hyperprior at 768×512 and
+// 300×200, mbt2018 at 768×512.
 import Foundation
 
 struct CodecBenchmark: Benchmark {
@@ -34,19 +34,21 @@ struct CodecBenchmark: Benchmark {
             throw BenchError("torch, compressai and pillow are not importable by python3: neither the zoo-size models nor the anchor can be made")
         }
         let tinify = try Timing.sibling("tinify")
-        let archs = options["arch"].map { [$0] } ?? ["bmshj2018-hyperprior", "mbt2018"]
+        // (architecture, height, width): the issue's sizes — 768×512 for every model, and a
+        // 300×200 image, where the process start-up is most of the work, for the hyperprior one.
+        let cases: [(String, Int, Int)] = options["arch"].map { [($0, 512, 768)] }
+            ?? [("bmshj2018-hyperprior", 512, 768), ("bmshj2018-hyperprior", 200, 300), ("mbt2018", 512, 768)]
         var out: [Comparison] = []
-        for arch in archs {
-            let autoregressive = ["mbt2018", "cheng2020-anchor", "cheng2020-attn"].contains(arch)
-            let (h, w) = autoregressive ? (128, 128) : (512, 768)
+        for (arch, h, w) in cases {
             let image = try ZooCheckpoint.image(height: h, width: w)
             let checkpoint = try ZooCheckpoint.path(arch, quality: 3)
-            let bin = ZooCheckpoint.directory + "/codec-\(arch).bin", png = ZooCheckpoint.directory + "/codec-\(arch).png"
+            let bin = ZooCheckpoint.directory + "/codec-\(arch)-\(w)x\(h).bin", png = ZooCheckpoint.directory + "/codec-\(arch).png"
             _ = try Timing.spawn(tinify, ["compress", "--force", "--checkpoint", checkpoint, image, "-o", bin])
             let python = try PythonSession(Self.codecServer, [checkpoint, arch, image])
-            for step in ["compress", "decompress"] {
+            // decompress runs twice: the default (fast g_s) and --bit-exact (deterministic g_s).
+            for (step, extra) in [("compress", [String]()), ("decompress", []), ("decompress", ["--bit-exact"])] {
                 let args = step == "compress" ? ["compress", "--force", "--checkpoint", checkpoint, image, "-o", bin]
-                                              : ["decompress", "--force", "--checkpoint", checkpoint, bin, "-o", png]
+                                              : ["decompress", "--force"] + extra + ["--checkpoint", checkpoint, bin, "-o", png]
                 let (ours, theirs) = try Timing.interleaved(runs: try options.runs(5), ours: {
                     try Timing.spawn(tinify, args)
                 }, anchor: {
@@ -54,8 +56,9 @@ struct CodecBenchmark: Benchmark {
                     guard let t = Double(reply) else { throw BenchError("the Python timing printed '\(reply.prefix(200))'") }
                     return t
                 })
-                out.append(Comparison(title: "\(step) \(arch) quality 3, \(w)x\(h)",
-                                      tinify: Timing.figure("tinify \(step) (whole process)", ours),
+                let label = (["tinify", step] + extra).joined(separator: " ")
+                out.append(Comparison(title: "\(step)\(extra.isEmpty ? "" : " " + extra[0]) \(arch) quality 3, \(w)x\(h)",
+                                      tinify: Timing.figure("\(label) (whole process)", ours),
                                       anchor: Timing.figure("CompressAI \(step)(), 2 threads (in-process)", theirs)))
             }
         }

@@ -16,6 +16,8 @@ struct Compress: ParsableCommand {
     @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
     @Option(help: "The zoo quality recorded in the header (1–16).") var quality = 1
     @Option(help: "The metric recorded in the header: mse or ms-ssim.") var metric = "mse"
+    @Flag(help: "Accepted for symmetry with decompress: the stream is the same either way (the entropy parameters are always computed by the deterministic kernels).")
+    var bitExact = false
     @Flag(help: "Replace OUTPUT if it exists.") var force = false
     @OptionGroup var memory: MemoryOption
 
@@ -46,6 +48,10 @@ struct Decompress: ParsableCommand {
     @Argument(help: "The compressed file.") var input: String
     @Option(name: .shortAndLong, help: "The PNG image to write.") var output: String
     @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+    @Flag(help: "Run the synthesis transform on the deterministic kernels too: the PNG is then identical byte for byte on every machine (slower; without it pixels may differ by a level between machines, decoding never fails).")
+    var bitExact = false
+    @Flag(help: "Also print the SHA-256 of the decoded latent ŷ (its float32 bits), which is the same on every machine: two machines that print the same digest decoded the same symbols with the same CDF indexes and means.")
+    var latentDigest = false
     @Flag(help: "Replace OUTPUT if it exists.") var force = false
     @OptionGroup var memory: MemoryOption
 
@@ -61,10 +67,14 @@ struct Decompress: ParsableCommand {
             let bytes = ByteRegion(file: mapped).withUnsafeBytes { Array($0) }
             let file = try CompressedImageFile(decoding: bytes)
             let start = DispatchTime.now().uptimeNanoseconds
-            let xHat = try ImageCodec.decompress(model, file: file, budget: budget)
+            let (xHat, yHat) = try ImageCodec.decompressWithLatent(model, file: file, budget: budget, bitExact: bitExact)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             try reportingErrors(output) { try PNGImage.write(xHat, to: output, levels: .truncated) }
             print("\(output): \(file.width)×\(file.height), \(decimal(seconds, 3)) s")
+            if latentDigest {
+                let digest = yHat.withUnsafeBufferPointer { SHA256Hasher.hex(of: UnsafeRawBufferPointer($0)) }
+                print("latent sha256 \(digest)")
+            }
         }
     }
 }

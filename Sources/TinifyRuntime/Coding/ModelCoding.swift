@@ -36,10 +36,15 @@ extension FactorizedPrior {
         return CompressedLatents(strings: [try entropyBottleneck.compress(y)], shape: [y.h, y.w])
     }
 
-    /// `decompress(strings, shape)`.
-    public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
+    /// ŷ decoded from strings [y].
+    public func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 1)
-        return clamped(try gS(try entropyBottleneck.decompress(c.strings[0], height: c.shape[0], width: c.shape[1])))
+        return try entropyBottleneck.decompress(c.strings[0], height: c.shape[0], width: c.shape[1])
+    }
+
+    /// g_s(ŷ) clamped; `bitExact` runs it on the deterministic kernels.
+    public func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
+        clamped(try gS(yHat, mode: bitExact ? .deterministic : .fast))
     }
 }
 
@@ -52,17 +57,21 @@ extension ScaleHyperprior {
         try checkInput(x, factor: downsamplingFactor)
         let y = try gA(x)
         let (zStrings, zHat) = try entropyBottleneck.compressDecoded(hyperLatent(y))
-        let (scales, means) = try gaussianParameters(zHat)
+        let (scales, means) = try gaussianParameters(zHat, mode: .deterministic)
         let yStrings = try gc.compress(y, indexes: try gc.indexes(scales.data), means: means)
         return CompressedLatents(strings: [yStrings, zStrings], shape: [zHat.h, zHat.w])
     }
 
-    /// `decompress(strings, shape)`.
-    public func decompress(_ c: CompressedLatents) throws -> FloatTensor {
+    /// ŷ decoded from strings [y, z]: ẑ, then (σ, μ) = h_s(ẑ) on the deterministic kernels.
+    public func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 2)
         let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
-        let (scales, means) = try gaussianParameters(zHat)
-        let yHat = try gc.decompress(c.strings[0], indexes: try gc.indexes(scales.data), means: means, shape: scales.shape)
-        return clamped(try gS(yHat))
+        let (scales, means) = try gaussianParameters(zHat, mode: .deterministic)
+        return try gc.decompress(c.strings[0], indexes: try gc.indexes(scales.data), means: means, shape: scales.shape)
+    }
+
+    /// g_s(ŷ) clamped; `bitExact` runs it on the deterministic kernels.
+    public func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
+        clamped(try gS(yHat, mode: bitExact ? .deterministic : .fast))
     }
 }

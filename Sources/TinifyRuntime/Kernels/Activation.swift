@@ -56,8 +56,9 @@ public enum Elementwise {
         }
     }
 
-    /// `out = a · sigmoid(b) + c`, the attention block's combination (same shapes).
-    public static func gate(_ a: FloatTensor, _ b: FloatTensor, plus c: FloatTensor) throws -> FloatTensor {
+    /// `out = a · sigmoid(b) + c`, the attention block's combination (same shapes). `.deterministic`
+    /// takes exp from Tinify's own binary32 routine (SLEEF's, FMA explicit) instead of the C library.
+    public static func gate(_ a: FloatTensor, _ b: FloatTensor, plus c: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         guard a.shape == b.shape, a.shape == c.shape else {
             throw RuntimeError.layerMismatch("attention gate of \(a.shape), \(b.shape) and \(c.shape)")
         }
@@ -68,7 +69,11 @@ public enum Elementwise {
                     c.withUnsafeBufferPointer { pc in
                         let x = pa.baseAddress!, y = pb.baseAddress!, z = pc.baseAddress!
                         Parallel.chunks(n) { r in
-                            for i in r { out[i] = x[i] * (1 / (1 + Glibc.expf(-y[i]))) + z[i] }
+                            if case .deterministic = mode {
+                                for i in r { out[i] = x[i] * (1 / (1 + TorchMath.sleefExp(-y[i]))) + z[i] }
+                            } else {
+                                for i in r { out[i] = x[i] * (1 / (1 + Glibc.expf(-y[i]))) + z[i] }
+                            }
                         }
                     }
                 }

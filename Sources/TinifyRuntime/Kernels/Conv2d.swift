@@ -91,14 +91,16 @@ public final class Conv2d: @unchecked Sendable {
         ((h + 2 * padding - kernel.h) / stride + 1, (w + 2 * padding - kernel.w) / stride + 1)
     }
 
-    /// Applies the convolution (then `act`, then the pixel shuffle) to an NCHW tensor.
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) throws -> FloatTensor {
+    /// Applies the convolution (then `act`, then the pixel shuffle) to an NCHW tensor;
+    /// `.deterministic` always runs im2col with the deterministic product.
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
         guard x.shape.count == 4, x.c == inChannels else {
             throw RuntimeError.layerMismatch("conv \(name) given \(x.shape), expected \(inChannels) input channels")
         }
         let (oh, ow) = outputSize(x.h, x.w)
-        let small = oh * ow < Conv2d.winogradMinPixels
-        switch small ? deferredDirect.map({ Engine.im2col($0.value) }) ?? engine : engine {
+        let direct: Bool
+        if case .deterministic = mode { direct = true } else { direct = oh * ow < Conv2d.winogradMinPixels }
+        switch direct ? deferredDirect.map({ Engine.im2col($0.value) }) ?? engine : engine {
         case .winograd(let winograd):
             if stride == 1 { return winograd(x, act) }
             // Space-to-depth: channel (py·2+px)·I + i, row r, column c holds x[i, 2r+py, 2c+px]
@@ -129,7 +131,7 @@ public final class Conv2d: @unchecked Sendable {
                 x.withUnsafeBufferPointer { px in
                     for b in 0..<x.n {
                         gemm.run(px.baseAddress! + b * inPlane, h: x.h, w: x.w, gridH: oh, gridW: ow,
-                                 out: out + b * outPlane, bias: bias, act: act)
+                                 out: out + b * outPlane, bias: bias, act: act, mode: mode)
                     }
                 }
             }

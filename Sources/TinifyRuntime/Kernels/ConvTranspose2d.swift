@@ -91,12 +91,15 @@ public final class ConvTranspose2d: @unchecked Sendable {
         ((h - 1) * stride - 2 * padding + kernel + outputPadding, (w - 1) * stride - 2 * padding + kernel + outputPadding)
     }
 
-    /// Applies the transposed convolution (then `act`) to an NCHW tensor.
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) throws -> FloatTensor {
+    /// Applies the transposed convolution (then `act`) to an NCHW tensor; `.deterministic` always
+    /// runs the per-phase correlations with the deterministic product.
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
         guard x.shape.count == 4, x.c == inChannels else {
             throw RuntimeError.layerMismatch("deconv \(name) given \(x.shape), expected \(inChannels) input channels")
         }
-        if let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels { return winograd.value(x, act) }
+        if case .fast = mode, let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels {
+            return winograd.value(x, act)
+        }
         let (oh, ow) = outputSize(x.h, x.w)
         let s = stride, co = outChannels
         // Work items: (phase, rows) tiles over all phases at once.
@@ -118,7 +121,7 @@ public final class ConvTranspose2d: @unchecked Sendable {
                     Parallel.forEach(items.count) { i in
                         let it = items[i]
                         let ph = phases[it.phase]
-                        ph.kernel.computeTile(src, h: x.h, w: x.w, gridW: it.gw, r0: it.r0, r1: it.r1) { c in
+                        ph.kernel.computeTile(src, h: x.h, w: x.w, gridW: it.gw, r0: it.r0, r1: it.r1, mode: mode) { c in
                             let n = (it.r1 - it.r0) * it.gw
                             for o in 0..<co {
                                 let bo = bias?[o] ?? 0

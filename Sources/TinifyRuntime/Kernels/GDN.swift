@@ -64,8 +64,9 @@ public final class GDN: @unchecked Sendable {
         }
     }
 
-    /// Applies the layer to an NCHW tensor.
-    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
+    /// Applies the layer to an NCHW tensor (`.deterministic`: the γ product in the fixed order of
+    /// `DeterministicGemm`; the square root and division are IEEE-754 correctly rounded either way).
+    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         guard x.shape.count == 4, x.c == channels else {
             throw RuntimeError.layerMismatch("gdn \(name) given \(x.shape), expected \(channels) channels")
         }
@@ -90,8 +91,13 @@ public final class GDN: @unchecked Sendable {
                                     let s = src + ch * plane + lo, d = sq + ch * n
                                     for j in 0..<n { d[j] = s[j] * s[j] }
                                 }
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(n), Int32(c),
-                                            1, pg.baseAddress, Int32(c), sq, Int32(n), 0, norm, Int32(n))
+                                if case .deterministic = mode {
+                                    DeterministicGemm.multiply(m: c, n: n, k: c, a: pg.baseAddress!, lda: c, b: sq, ldb: n,
+                                                               c: norm, ldc: n)
+                                } else {
+                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(n), Int32(c),
+                                                1, pg.baseAddress, Int32(c), sq, Int32(n), 0, norm, Int32(n))
+                                }
                                 for ch in 0..<c {
                                     GDN.combine(src + ch * plane + lo, norm + ch * n, beta: pb[ch], inverse: inverse,
                                                 into: dst + ch * plane + lo, count: n)

@@ -74,8 +74,16 @@ struct GemmConvKernel: @unchecked Sendable {
         }
     }
 
-    /// `C (m × n, ldc) = A · B (k × n, ldb)`.
-    @inline(__always) func gemm(_ b: UnsafePointer<Float>, ldb: Int, n: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    /// `C (m × n, ldc) = A · B (k × n, ldb)`, by sgemm or, `.deterministic`, in the fixed order of
+    /// `DeterministicGemm`.
+    @inline(__always) func gemm(_ b: UnsafePointer<Float>, ldb: Int, n: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int,
+                                mode: KernelMode) {
+        if case .deterministic = mode {
+            a.withUnsafeBufferPointer { pa in
+                DeterministicGemm.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: b, ldb: ldb, c: c, ldc: ldc)
+            }
+            return
+        }
         _ = Parallel.configureBLAS
         a.withUnsafeBufferPointer { pa in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
@@ -84,9 +92,10 @@ struct GemmConvKernel: @unchecked Sendable {
     }
 
     /// Runs over the whole grid of one image, writing `m × gridH × gridW` at `out` (contiguous),
-    /// adding `bias` and applying `act`.
+    /// adding `bias` and applying `act`. Every output element is one whole product (the tiling
+    /// splits outputs, never a sum), then `+ bias`, then `act`.
     func run(_ x: UnsafePointer<Float>, h: Int, w: Int, gridH: Int, gridW: Int,
-             out: UnsafeMutablePointer<Float>, bias: [Float]?, act: Activation) {
+             out: UnsafeMutablePointer<Float>, bias: [Float]?, act: Activation, mode: KernelMode = .fast) {
         let plane = gridH * gridW
         if plane == 0 || m == 0 { return }
         if k == 0 {
@@ -101,7 +110,7 @@ struct GemmConvKernel: @unchecked Sendable {
             Parallel.forEach(tiles) { t in
                 let lo = t * step, hi = min(plane, lo + step)
                 if lo >= hi { return }
-                gemm(x + lo, ldb: h * w, n: hi - lo, out + lo, ldc: plane)
+                gemm(x + lo, ldb: h * w, n: hi - lo, out + lo, ldc: plane, mode: mode)
                 for o in 0..<m { act.apply(out + o * plane + lo, count: hi - lo, bias: bias?[o] ?? 0) }
             }
             return
@@ -112,13 +121,13 @@ struct GemmConvKernel: @unchecked Sendable {
             let r0 = t * rows, r1 = min(gridH, r0 + rows)
             let n = (r1 - r0) * gridW
             gather(x, h: h, w: w, gridW: gridW, r0: r0, r1: r1, into: b)
-            gemm(b, ldb: n, n: n, out + r0 * gridW, ldc: plane)
+            gemm(b, ldb: n, n: n, out + r0 * gridW, ldc: plane, mode: mode)
             for o in 0..<m { act.apply(out + o * plane + r0 * gridW, count: n, bias: bias?[o] ?? 0) }
         }
     }
 
     /// Computes grid rows `r0..<r1` into a fresh `m × (r1-r0)·gridW` scratch and hands it to `store`.
-    func computeTile(_ x: UnsafePointer<Float>, h: Int, w: Int, gridW: Int, r0: Int, r1: Int,
+    func computeTile(_ x: UnsafePointer<Float>, h: Int, w: Int, gridW: Int, r0: Int, r1: Int, mode: KernelMode = .fast,
                      store: (UnsafePointer<Float>) -> Void) {
         let n = (r1 - r0) * gridW
         let c = UnsafeMutablePointer<Float>.allocate(capacity: max(1, m * n))
@@ -129,7 +138,7 @@ struct GemmConvKernel: @unchecked Sendable {
             let b = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
             defer { b.deallocate() }
             gather(x, h: h, w: w, gridW: gridW, r0: r0, r1: r1, into: b)
-            gemm(b, ldb: n, n: n, c, ldc: n)
+            gemm(b, ldb: n, n: n, c, ldc: n, mode: mode)
         }
         store(c)
     }

@@ -5,8 +5,12 @@ import Dispatch
 
 /// Parallel loops for the kernels.
 public enum Parallel {
-    /// The number of workers (the active processor count).
-    public static let workers: Int = Environment.processorCount
+    /// The number of workers: `TINIFY_NUM_THREADS` when it is set to a number from 1 to 256 (read
+    /// once, when the kernels first run), else the active processor count.
+    public static let workers: Int = {
+        if let text = Environment.value("TINIFY_NUM_THREADS"), let n = Int(text), (1...256).contains(n) { return n }
+        return Environment.processorCount
+    }()
 
     /// Sets OpenBLAS up (fast kernels, one thread per call: the kernels parallelise across tiles).
     public static var configureBLAS: Void { BLASSetup.configure }

@@ -42,7 +42,7 @@ public final class SubpelConv: @unchecked Sendable {
     }
 
     /// Convolution then PixelShuffle, then `act` (elementwise, so it commutes with the shuffle).
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none) throws -> FloatTensor {
-        try conv(x, act)
+    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
+        try conv(x, act, mode: mode)
     }
 }

@@ -14,9 +14,9 @@ public final class ResidualBlock: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
-        var out = try conv2(try conv1(x, .leakyRelu), .leakyRelu)
-        try Elementwise.addInPlace(&out, try skip.map { try $0(x) } ?? x)
+    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+        var out = try conv2(try conv1(x, .leakyRelu, mode: mode), .leakyRelu, mode: mode)
+        try Elementwise.addInPlace(&out, try skip.map { try $0(x, mode: mode) } ?? x)
         return out
     }
 }
@@ -34,9 +34,9 @@ public final class ResidualBlockWithStride: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
-        var out = try gdn(try conv2(try conv1(x, .leakyRelu)))
-        try Elementwise.addInPlace(&out, try skip.map { try $0(x) } ?? x)
+    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+        var out = try gdn(try conv2(try conv1(x, .leakyRelu, mode: mode), mode: mode), mode: mode)
+        try Elementwise.addInPlace(&out, try skip.map { try $0(x, mode: mode) } ?? x)
         return out
     }
 }
@@ -54,9 +54,9 @@ public final class ResidualBlockUpsample: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
-        var out = try igdn(try conv(try subpel(x, .leakyRelu)))
-        try Elementwise.addInPlace(&out, try upsample(x))
+    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+        var out = try igdn(try conv(try subpel(x, .leakyRelu, mode: mode), mode: mode), mode: mode)
+        try Elementwise.addInPlace(&out, try upsample(x, mode: mode))
         return out
     }
 }
@@ -79,18 +79,18 @@ public final class AttentionBlock: @unchecked Sendable {
         bOut = try Conv2d(w, prefix + ".conv_b.3", in: n, out: n, kernel: 1, stride: 1, padding: 0)
     }
 
-    static func run(_ u: Unit, _ x: FloatTensor) throws -> FloatTensor {
-        var out = try u.2(try u.1(try u.0(x, .relu), .relu))
+    static func run(_ u: Unit, _ x: FloatTensor, mode: KernelMode) throws -> FloatTensor {
+        var out = try u.2(try u.1(try u.0(x, .relu, mode: mode), .relu, mode: mode), mode: mode)
         try Elementwise.addInPlace(&out, x)
         Elementwise.activate(&out, .relu)
         return out
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
-        let ya = try a.reduce(x) { try AttentionBlock.run($1, $0) }
-        let yb = try bOut(try b.reduce(x) { try AttentionBlock.run($1, $0) })
-        return try Elementwise.gate(ya, yb, plus: x)
+    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+        let ya = try a.reduce(x) { try AttentionBlock.run($1, $0, mode: mode) }
+        let yb = try bOut(try b.reduce(x) { try AttentionBlock.run($1, $0, mode: mode) }, mode: mode)
+        return try Elementwise.gate(ya, yb, plus: x, mode: mode)
     }
 }
 

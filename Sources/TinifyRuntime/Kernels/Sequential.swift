@@ -3,19 +3,19 @@
 
 /// Layers applied in order.
 public struct Sequential: @unchecked Sendable {
-    /// The layers.
-    public var layers: [(FloatTensor) throws -> FloatTensor]
+    /// The layers, each given the kernel mode of the whole call.
+    public var layers: [(FloatTensor, KernelMode) throws -> FloatTensor]
 
     /// An empty sequence.
     public init() { layers = [] }
 
     /// Appends a layer.
-    public mutating func append(_ layer: @escaping (FloatTensor) throws -> FloatTensor) { layers.append(layer) }
+    public mutating func append(_ layer: @escaping (FloatTensor, KernelMode) throws -> FloatTensor) { layers.append(layer) }
 
-    /// Applies every layer in order.
-    public func callAsFunction(_ x: FloatTensor) throws -> FloatTensor {
+    /// Applies every layer in order with the kernels of `mode`.
+    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         var cur = x
-        for layer in layers { cur = try layer(cur) }
+        for layer in layers { cur = try layer(cur, mode) }
         return cur
     }
 }

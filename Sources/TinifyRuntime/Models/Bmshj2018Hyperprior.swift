@@ -44,9 +44,9 @@ public class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unche
     }
 
     /// The Gaussian parameters h_s(ẑ) gives: scales only (bmshj2018-hyperprior) or scales and
-    /// means, its first and second M channels (mbt2018-mean).
-    func gaussianParameters(_ zHat: FloatTensor) throws -> (scales: FloatTensor, means: FloatTensor?) {
-        let p = try hS(zHat)
+    /// means, its first and second M channels (mbt2018-mean). Coding runs h_s `.deterministic`.
+    func gaussianParameters(_ zHat: FloatTensor, mode: KernelMode = .fast) throws -> (scales: FloatTensor, means: FloatTensor?) {
+        let p = try hS(zHat, mode: mode)
         return id == .mbt2018Mean ? (p.channels(0..<m), p.channels(m..<(2 * m))) : (p, nil)
     }
 

@@ -64,11 +64,24 @@ public protocol CompressionRuntimeModel: AnyObject, Sendable {
     /// `compress(x)`: the rANS strings of an NCHW float tensor in [0, 1] whose sides are
     /// multiples of `downsamplingFactor`, coded with the checkpoint's stored CDF tables.
     func compress(_ x: FloatTensor) throws -> CompressedLatents
-    /// `decompress(strings, shape)`: x̂ = g_s(ŷ) clamped to [0, 1].
-    func decompress(_ latents: CompressedLatents) throws -> FloatTensor
+    /// The first half of `decompress`: ŷ, decoded from the strings. The CDF indexes and means come
+    /// from the deterministic kernels, so ŷ is the same bits on every machine and every stream
+    /// decodes wherever it was written.
+    func decodeLatent(_ latents: CompressedLatents) throws -> FloatTensor
+    /// The second half of `decompress`: x̂ = g_s(ŷ) clamped to [0, 1]; `bitExact` runs g_s on the
+    /// deterministic kernels, so that x̂ too is the same bits on every machine.
+    func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor
     /// Throws the reason the checkpoint's CDF tables cannot code (missing before `update()`, or
     /// malformed), so a command can name the checkpoint before it reads any image.
     func checkCodingTables() throws
+}
+
+extension CompressionRuntimeModel {
+    /// `decompress(strings, shape)`: x̂ = g_s(ŷ) clamped to [0, 1] (see `decodeLatent` and
+    /// `synthesize`).
+    public func decompress(_ latents: CompressedLatents, bitExact: Bool = false) throws -> FloatTensor {
+        try synthesize(try decodeLatent(latents), bitExact: bitExact)
+    }
 }
 
 /// The entropy models a model owns, for `auxLoss` and `update`.

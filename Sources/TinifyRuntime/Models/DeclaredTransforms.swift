@@ -26,44 +26,44 @@ enum DeclaredTransforms {
             switch layers[i] {
             case .conv(let c):
                 let conv = try Conv2d(w, prefix(c.weight, ".weight"), kernel: c.kernel, stride: c.stride, padding: c.kernel / 2, tile: tile)
-                s.append { try conv($0, act) }
+                s.append { try conv($0, act, mode: $1) }
             case .deconv(let d):
                 let deconv = try ConvTranspose2d(w, prefix(d.weight, ".weight"), kernel: d.kernel, stride: d.stride, tile: tile)
-                s.append { try deconv($0, act) }
+                s.append { try deconv($0, act, mode: $1) }
             case .subpel(let p):
                 let (o, inC) = try channels(w, p.conv.weight)
                 let sub = try SubpelConv(w, prefix(p.conv.weight, ".0.weight"), in: inC, out: o / (p.factor * p.factor), r: p.factor, tile: tile)
-                s.append { try sub($0, act) }
+                s.append { try sub($0, act, mode: $1) }
             case .gdn(let g):
                 let c = try w.shape(g.beta.key).first ?? 0
                 let gdn = try GDN(w, prefix(g.beta, ".beta"), channels: c, inverse: g.inverse)
-                s.append { try gdn($0) }
-                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+                s.append { try gdn($0, mode: $1) }
+                if let next { s.append { x, _ in var y = x; Elementwise.activate(&y, next); return y } }
             case .residual(let r):
                 let (o, inC) = try channels(w, r.conv1.weight)
                 let b = try ResidualBlock(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, tile: tile)
-                s.append { try b($0) }
-                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+                s.append { try b($0, mode: $1) }
+                if let next { s.append { x, _ in var y = x; Elementwise.activate(&y, next); return y } }
             case .residualWithStride(let r):
                 let (o, inC) = try channels(w, r.conv1.weight)
                 let b = try ResidualBlockWithStride(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, stride: r.conv1.stride)
-                s.append { try b($0) }
-                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+                s.append { try b($0, mode: $1) }
+                if let next { s.append { x, _ in var y = x; Elementwise.activate(&y, next); return y } }
             case .residualUpsample(let r):
                 let (o, _) = try channels(w, r.conv.weight)
                 let (_, inC) = try channels(w, r.subpelConv.conv.weight)
                 let b = try ResidualBlockUpsample(w, prefix(r.subpelConv.conv.weight, ".subpel_conv.0.weight"), in: inC, out: o, tile: tile)
-                s.append { try b($0) }
-                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+                s.append { try b($0, mode: $1) }
+                if let next { s.append { x, _ in var y = x; Elementwise.activate(&y, next); return y } }
             case .attention(let a):
                 guard let first = a.convA.first else { throw RuntimeError.badInput("attention block without units") }
                 let n = try w.shape(first.conv0.weight.key)[1]
                 let b = try AttentionBlock(w, prefix(first.conv0.weight, ".conv_a.0.conv.0.weight"), channels: n, tile: tile)
-                s.append { try b($0) }
-                if let next { s.append { var y = $0; Elementwise.activate(&y, next); return y } }
+                s.append { try b($0, mode: $1) }
+                if let next { s.append { x, _ in var y = x; Elementwise.activate(&y, next); return y } }
             case .relu, .leakyReLU:
                 // Only reached for an activation at the start of a sequence; others were fused.
-                if let a = activation(layers[i]) { s.append { var y = $0; Elementwise.activate(&y, a); return y } }
+                if let a = activation(layers[i]) { s.append { x, _ in var y = x; Elementwise.activate(&y, a); return y } }
             }
             i += next == nil ? 1 : 2
         }
@@ -95,6 +95,28 @@ extension DeclaredTransforms {
     /// The runtime sequences of every transform `architecture` declares (empty where it has none).
     struct Built {
         var gA = Sequential(), gS = Sequential(), hA = Sequential(), hS = Sequential(), entropyParameters = Sequential()
+        /// entropy_parameters as per-position layers, for the autoregressive coding loop.
+        var entropyParametersDense: [DenseLayer] = []
+    }
+
+    /// A declared sequence of 1×1 convolutions and activations as per-position dense layers.
+    static func dense(_ layers: [Layer], _ w: WeightReader) throws -> [DenseLayer] {
+        var out: [DenseLayer] = []
+        var i = 0
+        while i < layers.count {
+            guard case .conv(let c) = layers[i], c.kernel == 1, c.stride == 1 else {
+                throw RuntimeError.layerMismatch("entropy_parameters layer \(i) is not a 1×1 convolution")
+            }
+            let shape = try w.shape(c.weight.key)
+            guard shape.count == 4, shape[2] == 1, shape[3] == 1 else {
+                throw RuntimeError.badShape(key: c.weight.key, shape: shape, expected: "[out, in, 1, 1]")
+            }
+            let next: Activation? = i + 1 < layers.count ? activation(layers[i + 1]) : nil
+            let bias = w.has(c.bias.key) ? try w.floats(c.bias.key, shape: [shape[0]]) : nil
+            out.append(try DenseLayer(weight: try w.floats(c.weight.key), outputs: shape[0], inputs: shape[1], bias: bias, act: next ?? .none))
+            i += next == nil ? 1 : 2
+        }
+        return out
     }
 
     /// Builds g_a, g_s, h_a, h_s and entropy_parameters from the declaration of `architecture`.
@@ -109,6 +131,7 @@ extension DeclaredTransforms {
             b.hA = try sequential(hA, w)
             b.hS = try sequential(hS, w)
             b.entropyParameters = try sequential(ep, w)
+            b.entropyParametersDense = try dense(ep, w)
         }
         switch d {
         case let m as TinifyArchitectures.FactorizedPrior: try set(m.gA, m.gS)

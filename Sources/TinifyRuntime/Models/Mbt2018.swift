@@ -20,8 +20,9 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
     public var downsamplingFactor: Int { 64 }
     let gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential
     let context: Conv2d
-    /// The context model's causal taps, for the pixel-by-pixel coding loop.
-    let causalContext: CausalContext
+    /// The context model and entropy_parameters on the deterministic kernels, for the
+    /// position-by-position coding loop.
+    let autoregressive: AutoregressiveParameters
     let entropyParameters: Sequential
     let entropyBottleneck: EntropyBottleneck
     let gc: GaussianConditional
@@ -33,12 +34,13 @@ public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, Ent
         self.n = n; self.m = m
         gA = t.gA; gS = t.gS; hA = t.hA; hS = t.hS
         // The context model's weight is read once: masked for the forward pass, and as causal taps
-        // for the pixel-by-pixel coding loop.
-        let shape = [2 * m, m, CausalContext.kernel, CausalContext.kernel]
+        // for the position-by-position coding loop.
+        let shape = [2 * m, m, AutoregressiveParameters.kernel, AutoregressiveParameters.kernel]
         let weight = try w.floats("context_prediction.weight", shape: shape)
         let bias = w.has("context_prediction.bias") ? try w.floats("context_prediction.bias", shape: [2 * m]) : nil
         context = try MaskedConv.make(weight: weight, shape: shape, bias: bias)
-        causalContext = CausalContext(weight: weight, bias: bias, in: m, out: 2 * m)
+        autoregressive = try AutoregressiveParameters(contextWeight: weight, contextBias: bias, m: m,
+                                                      layers: t.entropyParametersDense, paramsChannels: 2 * m)
         entropyParameters = t.entropyParameters
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")
