@@ -105,13 +105,25 @@ public enum PNGImage {
         image.width = png_uint_32(width)
         image.height = png_uint_32(height)
         image.format = png_uint_32(PNG_FORMAT_FLAG_COLOR)
+        // Speed over size (libpng's fast filter and zlib settings): the decoder's output is
+        // written once, and a fresh process should not spend longer on it than on the decoding.
+        image.flags = png_uint_32(PNG_IMAGE_FLAG_FAST)
         defer { png_image_free(&image) }
-        var size: png_alloc_size_t = 0
-        let sized = pixels.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, 0, nil) }
-        guard sized != 0, size > 0 else { throw RuntimeError.image(path: path, reason: "cannot encode png: \(message(image))") }
+        // Encoded once into a buffer that holds any deflate output of the rows (stored blocks
+        // cost 5 bytes per 16 KiB, IDAT chunks 12 per 8 KiB, headers under 1 KiB); should libpng
+        // still ask for more, it says how much and the encoding runs again.
+        let raw = height * (width * 3 + 1)
+        var size = png_alloc_size_t(raw + raw / 8 + 4096)
         var out = [UInt8](repeating: 0, count: Int(size))
-        let ok = out.withUnsafeMutableBytes { o in
+        var ok = out.withUnsafeMutableBytes { o in
             pixels.withUnsafeBytes { png_image_write_to_memory(&image, o.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+        }
+        if ok == 0, Int(size) > out.count {
+            image.warning_or_error = 0
+            out = [UInt8](repeating: 0, count: Int(size))
+            ok = out.withUnsafeMutableBytes { o in
+                pixels.withUnsafeBytes { png_image_write_to_memory(&image, o.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+            }
         }
         guard ok != 0 else { throw RuntimeError.image(path: path, reason: "cannot encode png: \(message(image))") }
         return Array(out.prefix(Int(size)))

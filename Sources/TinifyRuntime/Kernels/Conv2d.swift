@@ -37,7 +37,7 @@ public final class Conv2d: @unchecked Sendable {
     private let deferredDirect: Deferred<GemmConvKernel>?
     /// Outputs of fewer pixels per channel than this skip Winograd (its weight transform takes
     /// longer than the whole convolution of a 32×32 map).
-    static let winogradMinPixels = 32 * 32
+    static let winogradMinPixels = 256 * 256
 
     /// A convolution over `weight` (out, in, kh, kw, C order) and `bias`, its output optionally
     /// pixel-shuffled. 3×3 stride-1 and 5×5 stride-2 convolutions (padding k//2; the latter from
@@ -99,7 +99,10 @@ public final class Conv2d: @unchecked Sendable {
         }
         let (oh, ow) = outputSize(x.h, x.w)
         let direct: Bool
-        if case .deterministic = mode { direct = true } else { direct = oh * ow < Conv2d.winogradMinPixels }
+        if case .deterministic = mode { direct = true } else {
+            try SystemLibraries.loadBLAS()
+            direct = oh * ow < Conv2d.winogradMinPixels
+        }
         switch direct ? deferredDirect.map({ Engine.im2col($0.value) }) ?? engine : engine {
         case .winograd(let winograd):
             if stride == 1 { return winograd(x, act) }

@@ -53,14 +53,17 @@ public final class ConvTranspose2d: @unchecked Sendable {
                     var dy: [Int] = [], dx: [Int] = []
                     for a in ty { for b in tx { dy.append(a.d); dx.append(b.d) } }
                     let t = dy.count
+                    // a[o, i, tap] = weight[i, o, ky, kx] over this phase's taps (tap-major source
+                    // offsets computed once).
+                    let offsets = ty.flatMap { yy in tx.map { xx in yy.k * k + xx.k } }
                     var a = [Float](repeating: 0, count: co * ci * t)
-                    for o in 0..<co {
-                        for i in 0..<ci {
-                            var tt = 0
-                            for yy in ty {
-                                for xx in tx {
-                                    a[o * ci * t + i * t + tt] = weight[((i * co + o) * k + yy.k) * k + xx.k]
-                                    tt += 1
+                    a.withUnsafeMutableBufferPointer { pa in
+                        weight.withUnsafeBufferPointer { pw in
+                            let dst = pa.baseAddress!, src = pw.baseAddress!
+                            for o in 0..<co {
+                                for i in 0..<ci {
+                                    let d = dst + (o * ci + i) * t, from = src + (i * co + o) * k * k
+                                    for (tt, off) in offsets.enumerated() { d[tt] = from[off] }
                                 }
                             }
                         }
@@ -97,6 +100,7 @@ public final class ConvTranspose2d: @unchecked Sendable {
         guard x.shape.count == 4, x.c == inChannels else {
             throw RuntimeError.layerMismatch("deconv \(name) given \(x.shape), expected \(inChannels) input channels")
         }
+        if case .fast = mode { try SystemLibraries.loadBLAS() }
         if case .fast = mode, let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels {
             return winograd.value(x, act)
         }

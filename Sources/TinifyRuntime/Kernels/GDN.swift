@@ -70,12 +70,13 @@ public final class GDN: @unchecked Sendable {
         guard x.shape.count == 4, x.c == channels else {
             throw RuntimeError.layerMismatch("gdn \(name) given \(x.shape), expected \(channels) channels")
         }
+        if case .fast = mode { try SystemLibraries.loadBLAS() }
         let c = channels, plane = x.h * x.w
         let target = max(256, min(plane, (1 << 20) / max(1, c * 4)))
         let tiles = max((plane + target - 1) / target, min(Parallel.workers * 2, max(1, plane / 256)))
         let step = (plane + tiles - 1) / tiles
         let inverse = self.inverse
-        _ = Parallel.configureBLAS
+        if case .fast = mode { _ = Parallel.configureBLAS }
         return FloatTensor(shape: x.shape) { out in
             x.withUnsafeBufferPointer { px in
                 gamma.withUnsafeBufferPointer { pg in

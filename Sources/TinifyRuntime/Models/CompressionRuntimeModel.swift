@@ -129,12 +129,12 @@ public enum RuntimeModels {
     /// The store is verified against the architecture's declaration first (every key, shape and
     /// dtype, as `from_state_dict` does), so no tensor reaches a kernel with a shape the kernel
     /// was not declared for; a store that does not fit throws `RuntimeError.doesNotFit` naming
-    /// its problems.
+    /// its problems. OpenBLAS is loaded when a fast kernel first needs it (a coding run on the
+    /// deterministic kernels never does); a library that cannot be loaded is a thrown error there.
     public static func make(architecture: String, store: WeightStore) throws -> any CompressionRuntimeModel {
         guard let id = ArchitectureID(rawValue: architecture) else { throw RuntimeError.unknownArchitecture(name: architecture) }
         let report = try id.verify(StateDict(store)).report
         guard report.ok else { throw RuntimeError.doesNotFit(report) }
-        try SystemLibraries.loadBLAS()
         let w = WeightReader(store)
         switch id {
         case .bmshj2018Factorized: return try FactorizedPrior(w)
