@@ -19,6 +19,8 @@ struct CodecBenchmark: Benchmark {
     torch.set_num_threads(2)
     m = MA[sys.argv[2]].from_state_dict(torch.load(sys.argv[1], weights_only=True)).eval()
     x = torch.from_numpy(np.array(Image.open(sys.argv[3]))).permute(2, 0, 1)[None].float() / 255
+    h, w = x.shape[2:]; H, W = (h + 63) // 64 * 64, (w + 63) // 64 * 64  # padded as codec.py pads
+    x = torch.nn.functional.pad(x, ((W - w) // 2, W - w - (W - w) // 2, (H - h) // 2, H - h - (H - h) // 2))
     with torch.no_grad():
         c = m.compress(x); m.decompress(c["strings"], c["shape"])
         print("ready", flush=True)

@@ -10,7 +10,9 @@ CompressAI's `compress()` of the same padded image, that CompressAI's `decompres
 strings and Tinify's own decompress give the same 8-bit image (codec.py's ToPILImage levels:
 x̂·255 truncated, so a sample whose x̂ lies within float32 noise of a level boundary may land one
 level apart; larger differences fail), and that the header is codec.py's. `--zoo` adds the zoo architectures at quality 1 and 3 (random
-weights, `update(force=True)`) on a 256×192 image.
+weights, `update(force=True)`) on a 256×192 image. `--measure CKPT… IMAGE.png…` measures, on
+trained models and photographs, how often the strings are identical and how often each side's
+streams decode correctly on the other (a report, never a failure).
 """
 import argparse, io, json, math, os, struct, subprocess, sys, tempfile
 
@@ -32,6 +34,9 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--tinify", default=os.environ.get("TINIFY_EXE", os.path.join(ROOT, ".build/release/tinify")))
 ap.add_argument("--corpus", default=os.path.join(ROOT, "Tests/Fixtures"))
 ap.add_argument("--zoo", action="store_true")
+ap.add_argument("--measure", nargs="+", metavar="CKPT_OR_PNG",
+                help="trained checkpoints and photographs (.png): measure, without failing, how often Tinify's strings "
+                     "equal CompressAI's and how often each side's files decode on the other")
 args = ap.parse_args()
 ARCHS = ["bmshj2018-factorized", "bmshj2018-factorized-relu", "bmshj2018-hyperprior", "mbt2018-mean", "mbt2018",
          "cheng2020-anchor", "cheng2020-attn"]
@@ -109,6 +114,63 @@ def check(name, arch, ckpt, img):
         failures.append(f"{name}: " + "; ".join(problems))
     print(("ok   " if not problems else "FAIL ") + f"{name}: {sum(len(g[0]) for g in strings)} bytes" + ("" if not problems else " " + "; ".join(problems)))
 
+
+def arch_of(ckpt):
+    base = os.path.basename(ckpt)
+    return max((a for a in ARCHS if base.startswith(a + "-")), key=len)
+
+
+def measure(ckpts, photos):
+    """Tinify's deterministic entropy parameters against CompressAI's float ones, on trained
+    models and photographs: strings equal; Tinify's file decoded by CompressAI to Tinify's
+    pixels (±1 level); CompressAI's strings decoded by Tinify to CompressAI's pixels (±1 level)."""
+    rows = []
+    for ckpt in ckpts:
+        arch = arch_of(ckpt)
+        net = model_class(arch).from_state_dict(torch.load(ckpt, weights_only=True)).eval()
+        for img in photos:
+            name = f"{os.path.basename(ckpt)} {os.path.basename(img)}"
+            out, rec = os.path.join(tmp, "m.bin"), os.path.join(tmp, "m.png")
+            r = subprocess.run([args.tinify, "compress", "--force", "--checkpoint", ckpt, img, "-o", out], capture_output=True, text=True)
+            if r.returncode:
+                rows.append((name, False, False, False)); print("FAIL", name, r.stderr.strip()[:100]); continue
+            subprocess.run([args.tinify, "decompress", "--force", "--checkpoint", ckpt, out, "-o", rec], check=True, capture_output=True)
+            raw = open(out, "rb").read()
+            mid, code, (h, w), depth, shape, strings = parse(out)
+            x = torch.from_numpy(np.array(Image.open(img).convert("RGB"))).permute(2, 0, 1)[None].float() / 255
+            H, W = (h + 63) // 64 * 64, (w + 63) // 64 * 64
+            l, t = (W - w) // 2, (H - h) // 2
+            pad = (l, W - w - l, t, H - h - t)
+            with torch.no_grad():
+                c = net.compress(F.pad(x, pad))
+                theirs = [[bytes(s) for s in g] for g in c["strings"]]
+                mine_by_them = net.decompress(strings, shape)["x_hat"]
+                theirs_by_them = net.decompress(theirs, list(c["shape"]))["x_hat"]
+
+            def levels(t_):
+                return (F.pad(t_, tuple(-p for p in pad)).clamp(0, 1)[0] * 255).byte().permute(1, 2, 0).numpy().astype(int)
+
+            same = strings == theirs
+            ours_ok = np.abs(levels(mine_by_them) - np.array(Image.open(rec)).astype(int)).max() <= 1
+            # CompressAI's strings in a codec.py file (Tinify's header, their strings), decoded by Tinify.
+            theirs_file = os.path.join(tmp, "t.bin")
+            with open(theirs_file, "wb") as f:
+                f.write(raw[:11] + struct.pack(">3I", *c["shape"], len(theirs)))
+                for g in theirs:
+                    f.write(struct.pack(">I", len(g[0])) + g[0])
+            r = subprocess.run([args.tinify, "decompress", "--force", "--checkpoint", ckpt, theirs_file, "-o", rec], capture_output=True, text=True)
+            theirs_ok = r.returncode == 0 and np.abs(np.array(Image.open(rec)).astype(int) - levels(theirs_by_them)).max() <= 1
+            rows.append((name, same, ours_ok, theirs_ok))
+            print(f"{'same' if same else 'diff'} {name}: Tinify's file in CompressAI {'ok' if ours_ok else 'WRONG'}; "
+                  f"CompressAI's strings in Tinify {'ok' if theirs_ok else 'WRONG' if r.returncode == 0 else 'error: ' + r.stderr.strip()[:80]}")
+    n = len(rows)
+    print(f"compatibility over {n} streams: strings identical {sum(r[1] for r in rows)}/{n}; Tinify's files decoded "
+          f"correctly by CompressAI {sum(r[2] for r in rows)}/{n}; CompressAI's decoded correctly by Tinify {sum(r[3] for r in rows)}/{n}")
+
+
+if args.measure:
+    measure([p for p in args.measure if not p.endswith(".png")], [p for p in args.measure if p.endswith(".png")])
+    sys.exit(0)
 
 index = json.load(open(os.path.join(args.corpus, "index.json")))
 images = [image(64, 64, 1), image(45, 70, 2), image(100, 33, 3)]

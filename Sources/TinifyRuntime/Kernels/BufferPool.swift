@@ -1,11 +1,6 @@
 // TinifyRuntime: reusable float buffers. Every layer makes fresh activations; taking them from a
 // pool of released buffers (best fit, up to twice the size asked) spares the kernel from mapping
-// and zeroing hundreds of megabytes of new pages per forward pass. Buffers of 2 MiB and more are
-// 2 MiB-aligned and advised as transparent huge pages (MADV_HUGEPAGE, for these buffers only), so
-// that a fresh process maps its activations in 512× fewer page faults.
-#if canImport(Glibc)
-import Glibc
-#endif
+// and zeroing hundreds of megabytes of new pages per forward pass.
 
 /// Float buffers kept for reuse, by capacity.
 enum BufferPool {
@@ -29,25 +24,7 @@ enum BufferPool {
             return f
         }
         if let pooled { return pooled }
-        return (allocate(n), n)
-    }
-
-    /// Huge pages: 2 MiB.
-    static let hugePage = 2 << 20
-
-    /// `n` fresh floats: malloc'd, or for 2 MiB and more 2 MiB-aligned and advised as huge pages.
-    private static func allocate(_ n: Int) -> UnsafeMutablePointer<Float> {
-        let bytes = n * MemoryLayout<Float>.stride
-        if bytes >= hugePage {
-            let rounded = (bytes + hugePage - 1) / hugePage * hugePage
-            var raw: UnsafeMutableRawPointer?
-            if posix_memalign(&raw, hugePage, rounded) == 0, let raw {
-                _ = madvise(raw, rounded, MADV_HUGEPAGE)
-                return raw.bindMemory(to: Float.self, capacity: n)
-            }
-        }
-        // Swift's allocator is malloc here, so `free` releases either kind.
-        return UnsafeMutablePointer<Float>.allocate(capacity: n)
+        return (UnsafeMutablePointer<Float>.allocate(capacity: n), n)
     }
 
     /// Returns a buffer of `capacity` floats from `take`.
@@ -58,7 +35,7 @@ enum BufferPool {
             pooledBytes += capacity * 4
             return true
         }
-        if !kept { Glibc.free(p) }
+        if !kept { p.deallocate() }
     }
 }
 
