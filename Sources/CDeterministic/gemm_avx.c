@@ -5,6 +5,8 @@
 // for this file, and the AVX target does not include FMA instructions.
 #pragma clang fp contract(off)
 #include "CDeterministic.h"
+
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
 #define AVX __attribute__((target("avx")))
@@ -108,3 +110,14 @@ int tinify_det_gemm_avx(long m, long n, long k, const float *a, long lda, const 
     for (; i < m; i++) row1(n, k, a + i * lda, b, ldb, c + i * ldc, accumulate);
     return 1;
 }
+
+#else
+
+// Not an x86 CPU: the Swift versions run (same bits).
+int tinify_det_gemm_avx(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                        float *c, long ldc, int accumulate) {
+    (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc; (void)accumulate;
+    return 0;
+}
+
+#endif
