@@ -14,13 +14,17 @@ passed=0; failed=0; status=0
 run() {
   local log; log="$(mktemp)"
   "$@" 2>&1 | tee "$log" || status=1
-  local summary; summary="$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 || true)"
+  # "Executed N tests, with [K tests skipped and] F failures": skipped tests count as neither.
+  local summary; summary="$(grep -E 'Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?' "$log" | tail -1 || true)"
   rm -f "$log"
   if [ -z "$summary" ]; then failed=$((failed + 1)); status=1; return; fi
-  local total fails
+  local total fails skipped=0
   total="$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')"
-  fails="$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')"
-  passed=$((passed + total - fails)); failed=$((failed + fails))
+  fails="$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')"
+  if echo "$summary" | grep -qE '[0-9]+ tests? skipped'; then
+    skipped="$(echo "$summary" | sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/')"
+  fi
+  passed=$((passed + total - fails - skipped)); failed=$((failed + fails))
 }
 run swift test --skip-build --disable-swift-testing
 export TINIFY_EXE="$release"
