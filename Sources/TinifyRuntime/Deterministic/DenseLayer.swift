@@ -2,6 +2,7 @@
 // DeterministicGemm: out[o] = act((Σ_k W[o, k] · x[k]) + b[o]), the sum in order of k from zero.
 // Used by the autoregressive models' entropy_parameters (mirrors the nn.Conv2d(·, ·, 1) layers of
 // compressai.models.JointAutoregressiveHierarchicalPriors.entropy_parameters).
+import CDeterministic
 
 /// One 1×1 convolution and its activation. The weight is kept twice: transposed (inputs ×
 /// outputs) for the row-batched products, and packed in blocks of 32 outputs (block b holds, for
@@ -49,6 +50,11 @@ struct DenseLayer: Sendable {
         packed.withUnsafeBufferPointer { wp in
             let w = wp.baseAddress!
             var o0 = 0
+            // Whole blocks on AVX (the same sums, 8 lanes per instruction), the rest here.
+            if !DeterministicKernels.scalar, outputs >= b,
+               tinify_det_gemv_packed_avx(outputs / b, range.count, x, w + k0 * b, inputs * b, out, accumulate ? 1 : 0) != 0 {
+                o0 = outputs / b * b
+            }
             while o0 < outputs {
                 let width = min(b, outputs - o0)
                 var src = w + (o0 / b * inputs + k0) * b
