@@ -48,7 +48,7 @@ struct Decompress: ParsableCommand {
     @Argument(help: "The compressed file.") var input: String
     @Option(name: .shortAndLong, help: "The PNG image to write.") var output: String
     @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
-    @Flag(help: "Run the synthesis transform on the deterministic kernels too: the PNG is then identical byte for byte on every machine (slower; without it pixels may differ by a level between machines, decoding never fails).")
+    @Flag(help: "Run the synthesis transform on the deterministic kernels too and write the PNG uncompressed: the file is then identical byte for byte on every machine, whatever its zlib (slower, larger; without it pixels may differ by a level between machines, decoding never fails).")
     var bitExact = false
     @Flag(help: "Also print the SHA-256 of the decoded latent ŷ (its float32 bits), which is the same on every machine: two machines that print the same digest decoded the same symbols with the same CDF indexes and means.")
     var latentDigest = false
@@ -69,7 +69,7 @@ struct Decompress: ParsableCommand {
             let start = DispatchTime.now().uptimeNanoseconds
             let (xHat, yHat) = try ImageCodec.decompressWithLatent(model, file: file, budget: budget, bitExact: bitExact)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            try reportingErrors(output) { try PNGImage.write(xHat, to: output, levels: .truncated) }
+            try reportingErrors(output) { try PNGImage.write(xHat, to: output, levels: .truncated, stored: bitExact) }
             print("\(output): \(file.width)×\(file.height), \(decimal(seconds, 3)) s")
             if latentDigest {
                 let digest = yHat.withUnsafeBufferPointer { SHA256Hasher.hex(of: UnsafeRawBufferPointer($0)) }

@@ -66,6 +66,24 @@ final class ImageTests: XCTestCase {
         return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", [])
     }
 
+    /// Uncompressed PNGs (`--bit-exact` output) read back through libpng to the same values, for
+    /// one stored block, several (more than 65535 bytes of rows) and a single pixel; the bytes are
+    /// the same on every call.
+    func testStoredPNGRoundTripsThroughLibpng() throws {
+        let dir = Fixtures.scratch("stored-png")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var rng = SplitMix64(seed: 5)
+        for (h, w) in [(1, 1), (64, 64), (200, 300), (131, 97)] {
+            let values = (0..<(3 * h * w)).map { _ in Float(rng.below(256)) / 255 }
+            let x = try FloatTensor(shape: [1, 3, h, w], data: values)
+            let path = dir + "/s-\(w)x\(h).png"
+            try PNGImage.write(x, to: path, levels: .nearest, stored: true)
+            XCTAssertEqual(try PNGImage.read(path).data, x.data, "\(w)×\(h)")
+            XCTAssertEqual(try PNGImage.encodeStored(x), try PNGImage.encodeStored(x))
+            XCTAssertGreaterThan(try PNGImage.encodeStored(x).count, 3 * h * w + h, "stored, not compressed")
+        }
+    }
+
     func testPSNRAndBitsFollowTheirDefinitions() throws {
         let x = try FloatTensor(shape: [1, 3, 2, 2], data: (0..<12).map { Float($0) / 12 })
         let y = try FloatTensor(shape: [1, 3, 2, 2], data: (0..<12).map { Float($0) / 12 + ($0 % 2 == 0 ? 0.1 : -0.2) })

@@ -76,8 +76,10 @@ public enum PNGImage {
 
     /// Writes the first image of an N×3×H×W tensor as an 8-bit RGB PNG, clamping to [0, 1]; the
     /// file is written whole to a temporary beside `path` and renamed into place.
-    public static func write(_ x: FloatTensor, to path: String, levels: Levels = .nearest) throws {
-        let bytes = try encode(x, levels: levels, path: path)
+    /// `stored` writes it uncompressed (StoredPNG): the bytes then depend on the pixels alone,
+    /// not on the zlib or libpng version, at the cost of a larger file.
+    public static func write(_ x: FloatTensor, to path: String, levels: Levels = .nearest, stored: Bool = false) throws {
+        let bytes = try stored ? encodeStored(x, levels: levels, path: path) : encode(x, levels: levels, path: path)
         do {
             try AtomicFile.write(to: path) { out in try out.write(bytes) }
         } catch let e as FileError {
@@ -91,15 +93,8 @@ public enum PNGImage {
         guard x.shape.count == 4, x.c == 3, x.h > 0, x.w > 0 else {
             throw RuntimeError.image(path: path, reason: "expected an N×3×H×W tensor, got \(x.shape)")
         }
-        let width = x.w, height = x.h, plane = width * height
-        var pixels = [UInt8](repeating: 0, count: plane * 3)
-        for i in 0..<plane {
-            for c in 0..<3 {
-                let v = x[c * plane + i]
-                let clamped = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
-                pixels[i * 3 + c] = levels == .nearest ? UInt8((clamped * 255).rounded()) : UInt8(clamped * 255)
-            }
-        }
+        let width = x.w, height = x.h
+        let pixels = rgbBytes(x, levels: levels)
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         image.width = png_uint_32(width)
@@ -127,6 +122,35 @@ public enum PNGImage {
         }
         guard ok != 0 else { throw RuntimeError.image(path: path, reason: "cannot encode png: \(message(image))") }
         return Array(out.prefix(Int(size)))
+    }
+
+    /// The PNG file bytes of the first image of an N×3×H×W tensor, uncompressed (see StoredPNG).
+    public static func encodeStored(_ x: FloatTensor, levels: Levels = .nearest, path: String = "image") throws -> [UInt8] {
+        guard x.shape.count == 4, x.c == 3, x.h > 0, x.w > 0, x.w <= Int(Int32.max) / 3, x.h <= Int(Int32.max) else {
+            throw RuntimeError.image(path: path, reason: "expected an N×3×H×W tensor of a PNG's size, got \(x.shape)")
+        }
+        let pixels = rgbBytes(x, levels: levels)
+        return pixels.withUnsafeBufferPointer { StoredPNG.encode(rgb: $0, width: x.w, height: x.h) }
+    }
+
+    /// The first image's interleaved RGB bytes, clamped to [0, 1] and scaled to 0…255 by `levels`.
+    private static func rgbBytes(_ x: FloatTensor, levels: Levels) -> [UInt8] {
+        let plane = x.w * x.h
+        var pixels = [UInt8](repeating: 0, count: plane * 3)
+        let nearest = levels == .nearest
+        x.withUnsafeBufferPointer { src in
+            pixels.withUnsafeMutableBufferPointer { dst in
+                for c in 0..<3 {
+                    let channel = src.baseAddress! + c * plane
+                    for i in 0..<plane {
+                        let v = channel[i]
+                        let clamped = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
+                        dst[i * 3 + c] = nearest ? UInt8((clamped * 255).rounded()) : UInt8(clamped * 255)
+                    }
+                }
+            }
+        }
+        return pixels
     }
 
     static func message(_ image: png_image) -> String {
