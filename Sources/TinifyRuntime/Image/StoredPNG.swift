@@ -4,6 +4,7 @@
 // photograph and costs more time than the decoding of a small image), and without a compressor
 // the file's bytes depend on the pixels alone — not on the zlib or libpng version — so
 // `--bit-exact` output is identical byte for byte on every machine.
+import TinifyCore
 
 /// Writes PNG files of stored deflate blocks.
 enum StoredPNG {
@@ -69,27 +70,10 @@ enum StoredPNG {
         out += typeBytes
         out += data
         var crc = CRC32()
-        crc.add(typeBytes)
-        crc.add(data)
+        typeBytes.withUnsafeBytes { crc.update($0) }
+        data.withUnsafeBytes { crc.update($0) }
         append32(&out, crc.value)
     }
-}
-
-/// CRC-32 (ISO 3309, as PNG uses it), table-driven.
-struct CRC32 {
-    private static let table: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-    private var c: UInt32 = 0xFFFF_FFFF
-    /// Adds bytes.
-    mutating func add<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        let t = CRC32.table
-        for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-    }
-    /// The checksum of the bytes added.
-    var value: UInt32 { c ^ 0xFFFF_FFFF }
 }
 
 /// Adler-32 (RFC 1950), reduced every 5552 bytes so the sums cannot overflow.

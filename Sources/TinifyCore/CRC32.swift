@@ -1,7 +1,8 @@
-// TinifyTorchWriter: CRC-32 (the zip polynomial 0xEDB88320), slicing-by-8.
+// TinifyCore: CRC-32 (the zip and PNG polynomial 0xEDB88320), slicing-by-8; the torch zip
+// writer and the PNG writer share it.
 
-/// An incremental zip CRC-32.
-struct CRC32 {
+/// An incremental zip / PNG CRC-32.
+public struct CRC32 {
     private static let tables: [UInt32] = {
         var t = [UInt32](repeating: 0, count: 8 * 256)
         for i in 0..<256 {
@@ -17,11 +18,14 @@ struct CRC32 {
 
     private(set) var state: UInt32 = 0xFFFF_FFFF
 
+    /// A CRC of no bytes yet.
+    public init() {}
+
     /// The CRC of the bytes so far.
-    var value: UInt32 { state ^ 0xFFFF_FFFF }
+    public var value: UInt32 { state ^ 0xFFFF_FFFF }
 
     /// Adds `bytes`.
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         var c = state
         let n = bytes.count
@@ -45,7 +49,7 @@ struct CRC32 {
     }
 
     /// The CRC of `bytes`.
-    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func of(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var c = CRC32()
         c.update(bytes)
         return c.value
