@@ -97,17 +97,6 @@ AVX static void row1(long n, long k, const float *a, const float *b, long ldb, f
     if (j < n) scalar_block(1, n - j, k, a, k, b + j, ldb, c + j, n, acc);
 }
 
-AVX static void gemv_block(long k, const float *x, const float *w, float *out, int acc) {
-    __m256 x0 = start(out, acc), x1 = start(out + 8, acc), x2 = start(out + 16, acc), x3 = start(out + 24, acc);
-    for (long p = 0; p < k; p++, w += 32) {
-        __m256 v = _mm256_broadcast_ss(x + p);
-        x0 = step(x0, v, _mm256_loadu_ps(w)); x1 = step(x1, v, _mm256_loadu_ps(w + 8));
-        x2 = step(x2, v, _mm256_loadu_ps(w + 16)); x3 = step(x3, v, _mm256_loadu_ps(w + 24));
-    }
-    _mm256_storeu_ps(out, x0); _mm256_storeu_ps(out + 8, x1);
-    _mm256_storeu_ps(out + 16, x2); _mm256_storeu_ps(out + 24, x3);
-}
-
 /// Whether this CPU runs AVX (asked once; a race only asks twice).
 static int avx_available(void) {
     static int available = -1;
@@ -127,27 +116,12 @@ int tinify_det_gemm_avx(long m, long n, long k, const float *a, long lda, const 
     return 1;
 }
 
-int tinify_det_gemv_packed_avx(long blocks, long k, const float *x, const float *packed, long blockStride,
-                               float *out, int accumulate) {
-    if (!avx_available()) return 0;
-    for (long b = 0; b < blocks; b++) {
-        gemv_block(k, x, packed + b * blockStride, out + 32 * b, accumulate);
-    }
-    return 1;
-}
-
 #else
 
 // Not an x86 CPU: the Swift versions run (same bits).
 int tinify_det_gemm_avx(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                         float *c, long ldc, int accumulate) {
     (void)m; (void)n; (void)k; (void)a; (void)lda; (void)b; (void)ldb; (void)c; (void)ldc; (void)accumulate;
-    return 0;
-}
-
-int tinify_det_gemv_packed_avx(long blocks, long k, const float *x, const float *packed, long blockStride,
-                               float *out, int accumulate) {
-    (void)blocks; (void)k; (void)x; (void)packed; (void)blockStride; (void)out; (void)accumulate;
     return 0;
 }
 

@@ -10,10 +10,4 @@
 int tinify_det_gemm_avx(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                         float *c, long ldc, int accumulate);
 
-/// out[o] (+)= Σ_p x[p] · W[o, p] over p in 0..<k for o in 0..<32·blocks, W packed in blocks of 32
-/// outputs (block b: for each p in order, 32 consecutive weights, at packed + b · blockStride),
-/// in the same order as above. Returns 0 without touching `out` when the CPU has no AVX.
-int tinify_det_gemv_packed_avx(long blocks, long k, const float *x, const float *packed, long blockStride,
-                               float *out, int accumulate);
-
 #endif

@@ -2,7 +2,6 @@
 // DeterministicGemm: out[o] = act((Σ_k W[o, k] · x[k]) + b[o]), the sum in order of k from zero.
 // Used by the autoregressive models' entropy_parameters (mirrors the nn.Conv2d(·, ·, 1) layers of
 // compressai.models.JointAutoregressiveHierarchicalPriors.entropy_parameters).
-import CDeterministic
 
 /// One 1×1 convolution and its activation. The weight is kept twice: transposed (inputs ×
 /// outputs) for the row-batched products, and packed in blocks of 32 outputs (block b holds, for
@@ -44,49 +43,15 @@ struct DenseLayer: Sendable {
 
     /// `out[o] (+)= Σ_{k in range} x[k − range.lowerBound] · W[o, k]`, term by term in order of k,
     /// added to `out` when `accumulate` (the rest of a sum begun by an earlier call), else from
-    /// zero. Vector lanes run over outputs; the scalar build gives the same bits.
+    /// zero: DeterministicGemm's product, so the AVX, vector and scalar versions give the same bits.
     func partial(_ x: UnsafePointer<Float>, inputs range: Range<Int>, into out: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        let b = DenseLayer.block, k0 = range.lowerBound
+        let b = DenseLayer.block
         packed.withUnsafeBufferPointer { wp in
-            let w = wp.baseAddress!
-            var o0 = 0
-            // Whole blocks on AVX (the same sums, 8 lanes per instruction), the rest here.
-            if !DeterministicKernels.scalar, outputs >= b,
-               tinify_det_gemv_packed_avx(outputs / b, range.count, x, w + k0 * b, inputs * b, out, accumulate ? 1 : 0) != 0 {
-                o0 = outputs / b * b
-            }
-            while o0 < outputs {
-                let width = min(b, outputs - o0)
-                var src = w + (o0 / b * inputs + k0) * b
-                if DeterministicKernels.scalar || width < b {
-                    for j in 0..<width {
-                        var acc: Float = accumulate ? out[o0 + j] : 0
-                        for p in 0..<range.count { acc = acc + x[p] * src[p * b + j] }
-                        out[o0 + j] = acc
-                    }
-                } else {
-                    let o = UnsafeMutableRawPointer(out + o0)
-                    var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
-                    if accumulate {
-                        c0 = o.loadUnaligned(as: SIMD8<Float>.self)
-                        c1 = o.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-                        c2 = o.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-                        c3 = o.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
-                    }
-                    for p in 0..<range.count {
-                        let av = SIMD8<Float>(repeating: x[p]), r = UnsafeRawPointer(src)
-                        c0 = c0 + av * r.loadUnaligned(as: SIMD8<Float>.self)
-                        c1 = c1 + av * r.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-                        c2 = c2 + av * r.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-                        c3 = c3 + av * r.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
-                        src += b
-                    }
-                    o.storeBytes(of: c0, as: SIMD8<Float>.self)
-                    o.storeBytes(of: c1, toByteOffset: 32, as: SIMD8<Float>.self)
-                    o.storeBytes(of: c2, toByteOffset: 64, as: SIMD8<Float>.self)
-                    o.storeBytes(of: c3, toByteOffset: 96, as: SIMD8<Float>.self)
-                }
-                o0 += b
+            // Block by block, a one-row product over the block's contiguous weights (ldb = 32).
+            for o0 in stride(from: 0, to: outputs, by: b) {
+                DeterministicGemm.multiply(m: 1, n: min(b, outputs - o0), k: range.count, a: x, lda: range.count,
+                                           b: wp.baseAddress! + (o0 / b * inputs + range.lowerBound) * b, ldb: b,
+                                           c: out + o0, ldc: b, accumulate: accumulate)
             }
         }
     }
