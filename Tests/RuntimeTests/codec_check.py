@@ -72,6 +72,14 @@ def image(h, w, seed):
     return p
 
 
+def padded(img, h, w):
+    """The image as codec.py reads it (1×3×H×W in [0, 1]) and its centred padding to multiples of 64."""
+    x = torch.from_numpy(np.array(Image.open(img).convert("RGB"))).permute(2, 0, 1)[None].float() / 255
+    H, W = (h + 63) // 64 * 64, (w + 63) // 64 * 64
+    l, t = (W - w) // 2, (H - h) // 2
+    return x, (l, W - w - l, t, H - h - t)
+
+
 def check(name, arch, ckpt, img):
     global checked
     checked += 1
@@ -84,10 +92,7 @@ def check(name, arch, ckpt, img):
             failures.append(f"{name}: tinify {cmd[0]} exit {r.returncode}: {r.stderr.strip()[:120]}")
             return
     mid, code, (h, w), depth, shape, strings = parse(out)
-    x = torch.from_numpy(np.array(Image.open(img).convert("RGB"))).permute(2, 0, 1)[None].float() / 255
-    H, W = (h + 63) // 64 * 64, (w + 63) // 64 * 64
-    l, t = (W - w) // 2, (H - h) // 2
-    pad = (l, W - w - l, t, H - h - t)
+    x, pad = padded(img, h, w)
     with torch.no_grad():
         c = net.compress(F.pad(x, pad))
         theirs = [[bytes(s) for s in g] for g in c["strings"]]
@@ -137,10 +142,7 @@ def measure(ckpts, photos):
             subprocess.run([args.tinify, "decompress", "--force", "--checkpoint", ckpt, out, "-o", rec], check=True, capture_output=True)
             raw = open(out, "rb").read()
             mid, code, (h, w), depth, shape, strings = parse(out)
-            x = torch.from_numpy(np.array(Image.open(img).convert("RGB"))).permute(2, 0, 1)[None].float() / 255
-            H, W = (h + 63) // 64 * 64, (w + 63) // 64 * 64
-            l, t = (W - w) // 2, (H - h) // 2
-            pad = (l, W - w - l, t, H - h - t)
+            x, pad = padded(img, h, w)
             with torch.no_grad():
                 c = net.compress(F.pad(x, pad))
                 theirs = [[bytes(s) for s in g] for g in c["strings"]]

@@ -100,9 +100,9 @@ public final class ConvTranspose2d: @unchecked Sendable {
         guard x.shape.count == 4, x.c == inChannels else {
             throw RuntimeError.layerMismatch("deconv \(name) given \(x.shape), expected \(inChannels) input channels")
         }
-        if case .fast = mode { try SystemLibraries.loadBLAS() }
-        if case .fast = mode, let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels {
-            return winograd.value(x, act)
+        if case .fast = mode {
+            try SystemLibraries.loadBLAS()
+            if let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels { return winograd.value(x, act) }
         }
         let (oh, ow) = outputSize(x.h, x.w)
         let s = stride, co = outChannels
