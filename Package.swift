@@ -10,16 +10,18 @@
 //        ─▶ TinifyRuntime   (kernels, entropy)      RuntimeError
 //        ─▶ TinifyHDF5 / TinifySafetensors / TinifyTorchWriter   (writers and readers)
 //
-// TinifyKit ties the stages together for the `tinify` command.
+// Tinify (the library product, `import Tinify`) ties the stages together: state dicts and their
+// files, one model class per architecture, images as tensors, the codec file. The `tinify`
+// command (target TinifyCommand) is built on it.
 import PackageDescription
 
 
 let package = Package(
     name: "Tinify",
     products: [
-        .executable(name: "tinify", targets: ["tinify"]),
+        .executable(name: "tinify", targets: ["TinifyCommand"]),
         .executable(name: "tinify-bench", targets: ["tinify-bench"]),
-        .library(name: "TinifyKit", targets: ["TinifyKit"]),
+        .library(name: "Tinify", targets: ["Tinify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,31 +49,32 @@ let package = Package(
         .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"]),
         .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"]),
         .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries", "CDeterministic"]),
-        .target(name: "TinifyKit", dependencies: [
+        .target(name: "Tinify", dependencies: [
             "TinifyCore", "TinifyPickle", "TinifyContainer", "TinifyWeights", "TinifyArchitectures",
             "TinifyHDF5", "TinifySafetensors", "TinifyTorchWriter", "TinifyRuntime",
         ]),
 
         // MARK: Executables
-        .executableTarget(name: "tinify", dependencies: [
-            "TinifyKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(name: "TinifyCommand", dependencies: [
+            "Tinify", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/tinify"),
         // (Nothing `tinify` links may import Foundation, FoundationEssentials is fine: the README's
         // release build links the Swift runtime statically with `--static-swift-stdlib`.)
-        .executableTarget(name: "tinify-bench", dependencies: ["TinifyKit"]),
-        .executableTarget(name: "tinify-example", dependencies: ["TinifyKit"], path: "Samples/Example"),
+        .executableTarget(name: "tinify-bench", dependencies: ["Tinify"]),
+        .executableTarget(name: "tinify-example", dependencies: ["Tinify"], path: "Samples/Example"),
         // libFuzzer targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address); built
         // plainly, the same binary replays corpus files (the regression check).
-        .executableTarget(name: "tinify-fuzz", dependencies: ["TinifyKit"], path: "Tests/Fuzz",
+        .executableTarget(name: "tinify-fuzz", dependencies: ["Tinify"], path: "Tests/Fuzz",
                           exclude: ["Corpus", "Regressions", "run.sh", "make_corpus.py", "README.md"]),
 
         // MARK: Tests
-        .target(name: "TestSupport", dependencies: ["TinifyKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "ReaderTests", dependencies: ["TinifyKit", "TestSupport"]),
-        .testTarget(name: "HostileInputTests", dependencies: ["TinifyKit", "TestSupport"]),
-        .testTarget(name: "ArchitectureTests", dependencies: ["TinifyKit", "TestSupport"]),
-        .testTarget(name: "FormatTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["TinifyKit", "TestSupport"], exclude: ["codec_check.py"]),
+        .target(name: "TestSupport", dependencies: ["Tinify"], path: "Tests/TestSupport"),
+        .testTarget(name: "ReaderTests", dependencies: ["Tinify", "TestSupport"]),
+        .testTarget(name: "HostileInputTests", dependencies: ["Tinify", "TestSupport"]),
+        .testTarget(name: "APITests", dependencies: ["Tinify", "TestSupport"]),
+        .testTarget(name: "ArchitectureTests", dependencies: ["Tinify", "TestSupport"]),
+        .testTarget(name: "FormatTests", dependencies: ["Tinify", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Tinify", "TestSupport"], exclude: ["codec_check.py"]),
         .testTarget(name: "PortabilityTests", dependencies: ["TestSupport"], path: "Tests/Portability",
                     exclude: ["README.md", "train_models.py", "sweep.py", "trained", "images"]),
     ],

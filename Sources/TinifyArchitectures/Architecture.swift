@@ -4,7 +4,7 @@
 /// An architecture: a type whose initialiser declares (and, over a store, binds) every tensor.
 public protocol CompressionArchitecture: Sendable {
     /// The zoo name.
-    static var id: ArchitectureID { get }
+    static var id: Architecture { get }
     /// N and M.
     var hyperparameters: Hyperparameters { get }
     /// Declares the model's tensors through `scope`.
@@ -12,7 +12,7 @@ public protocol CompressionArchitecture: Sendable {
 }
 
 /// The zoo names, exactly as `compressai.zoo.image_models` spells them.
-public enum ArchitectureID: String, CaseIterable, Sendable, Codable {
+public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     /// FactorizedPrior.
     case bmshj2018Factorized = "bmshj2018-factorized"
     /// FactorizedPriorReLU.
@@ -28,16 +28,19 @@ public enum ArchitectureID: String, CaseIterable, Sendable, Codable {
     /// Cheng2020Attention.
     case cheng2020Attention = "cheng2020-attn"
 
+    /// The zoo name.
+    public var description: String { rawValue }
+
     /// The Swift type that declares it.
     public var type: any CompressionArchitecture.Type {
         switch self {
-        case .bmshj2018Factorized: return FactorizedPrior.self
-        case .bmshj2018FactorizedReLU: return FactorizedPriorReLU.self
-        case .bmshj2018Hyperprior: return ScaleHyperprior.self
-        case .mbt2018Mean: return MeanScaleHyperprior.self
-        case .mbt2018: return JointAutoregressiveHierarchicalPriors.self
-        case .cheng2020Anchor: return Cheng2020Anchor.self
-        case .cheng2020Attention: return Cheng2020Attention.self
+        case .bmshj2018Factorized: return FactorizedPriorDeclaration.self
+        case .bmshj2018FactorizedReLU: return FactorizedPriorReLUDeclaration.self
+        case .bmshj2018Hyperprior: return ScaleHyperpriorDeclaration.self
+        case .mbt2018Mean: return MeanScaleHyperpriorDeclaration.self
+        case .mbt2018: return JointAutoregressiveHierarchicalPriorsDeclaration.self
+        case .cheng2020Anchor: return Cheng2020AnchorDeclaration.self
+        case .cheng2020Attention: return Cheng2020AttentionDeclaration.self
         }
     }
 
@@ -93,7 +96,7 @@ public enum ArchitectureID: String, CaseIterable, Sendable, Codable {
 /// The zoo's quality → (N, M) tables.
 public enum Zoo {
     /// The zoo's (N, M) for `architecture` at `quality`.
-    public static func hyperparameters(_ architecture: ArchitectureID, quality: Int) -> Hyperparameters? {
+    public static func hyperparameters(_ architecture: Architecture, quality: Int) -> Hyperparameters? {
         architecture.zoo(quality: quality)
     }
 }

@@ -3,7 +3,7 @@
 /// Generates an architecture's manifest (key, shape formula, role, dtype) as JSON text.
 public enum ArchitectureSchema {
     /// The manifest of `id` as deterministic, indented JSON.
-    public static func json(_ id: ArchitectureID) -> String {
+    public static func json(_ id: Architecture) -> String {
         // Formulas come from a recording at symbolic sizes; dynamic names are scoped per module.
         let decls = id.declarations(Hyperparameters(N: 0, M: 0))
         var out = "{\n"

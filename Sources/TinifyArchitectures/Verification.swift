@@ -6,7 +6,7 @@ import TinifyWeights
 /// The complete result of checking a state dict against one architecture.
 public struct VerificationReport: Sendable {
     /// The architecture checked against.
-    public let architecture: ArchitectureID
+    public let architecture: Architecture
     /// N and M inferred (or given).
     public let hyperparameters: Hyperparameters
     /// Every problem, in declaration order, then unexpected keys in file order.
@@ -36,17 +36,17 @@ public enum ArchitectureError: Error, CustomStringConvertible {
         switch self {
         case .cannotInferHyperparameters(let a, let k): return "cannot infer N/M for \(a): '\(k)' is missing or not a weight"
         case .mismatch(let r):
-            return "does not fit \(r.architecture.rawValue) (\(r.hyperparameters)): \(r.problems.count) problems: " + r.problems.map(\.description).joined(separator: "; ")
+            return "does not fit \(r.architecture.rawValue) (\(r.hyperparameters)): \(r.problems.count) problem\(r.problems.count == 1 ? "" : "s"): " + r.problems.map(\.description).joined(separator: "; ")
         case .noArchitectureFits(let c?):
             return "no architecture fits; closest is \(c.architecture.rawValue) (\(c.hyperparameters)) with \(c.problems.count) problems: "
                 + c.problems.prefix(12).map(\.description).joined(separator: "; ") + (c.problems.count > 12 ? "; …" : "")
         case .noArchitectureFits(nil): return "no architecture fits (no g_a.0 weight to infer N from)"
-        case .unknownArchitecture(let n): return "unknown architecture '\(n)' (known: \(ArchitectureID.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .unknownArchitecture(let n): return "unknown architecture '\(n)' (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
         }
     }
 }
 
-extension ArchitectureID {
+extension Architecture {
     /// N and M as `from_state_dict` infers them.
     public func inferHyperparameters(_ tensors: [String: Tensor]) throws -> Hyperparameters {
         let (nKey, mKey) = probes
@@ -57,7 +57,7 @@ extension ArchitectureID {
     }
 
     /// Binds `stateDict` to this architecture (N, M inferred unless given) and reports every problem.
-    public func verify(_ stateDict: StateDict, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: any CompressionArchitecture) {
+    public func verify(_ stateDict: CheckpointWeights, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: any CompressionArchitecture) {
         let tensors = stateDict.byKey
         let h = try given ?? inferHyperparameters(tensors)
         let scope = ParameterScope(binding: tensors, h)
@@ -73,7 +73,7 @@ extension ArchitectureID {
     }
 
     /// `from_state_dict`: the typed model, or `ArchitectureError.mismatch` with the full report.
-    public func fromStateDict(_ stateDict: StateDict) throws -> any CompressionArchitecture {
+    public func fromStateDict(_ stateDict: CheckpointWeights) throws -> any CompressionArchitecture {
         let (report, model) = try verify(stateDict)
         guard report.ok else { throw ArchitectureError.mismatch(report) }
         return model
@@ -84,7 +84,7 @@ extension ArchitectureID {
 public enum ArchitectureDetector {
     /// The architecture that fits `stateDict` with no problems; otherwise throws
     /// `noArchitectureFits` with the closest candidate's report.
-    public static func detect(_ stateDict: StateDict) throws -> VerificationReport {
+    public static func detect(_ stateDict: CheckpointWeights) throws -> VerificationReport {
         var best: VerificationReport? = nil
         for id in likelyOrder(stateDict) {
             guard let (report, _) = try? id.verify(stateDict) else { continue }
@@ -98,9 +98,9 @@ public enum ArchitectureDetector {
     /// Every architecture, the ones whose fingerprint keys the state dict has first (so the
     /// usual case binds one architecture, not seven). The order only saves time: every
     /// candidate is still checked in full until one fits.
-    static func likelyOrder(_ stateDict: StateDict) -> [ArchitectureID] {
+    static func likelyOrder(_ stateDict: CheckpointWeights) -> [Architecture] {
         let keys = Set(stateDict.entries.map(\.key))
-        func score(_ id: ArchitectureID) -> Int {
+        func score(_ id: Architecture) -> Int {
             switch id {
             case .cheng2020Attention: return keys.contains("g_a.3.conv_a.0.conv.0.weight") ? 3 : 0
             case .cheng2020Anchor: return keys.contains("g_a.0.conv1.weight") ? 2 : 0
@@ -110,7 +110,7 @@ public enum ArchitectureDetector {
             case .bmshj2018FactorizedReLU: return !keys.contains("g_a.1.beta") && !keys.contains("h_a.0.weight") ? 1 : 0
             }
         }
-        return ArchitectureID.allCases.enumerated().sorted { a, b in
+        return Architecture.allCases.enumerated().sorted { a, b in
             let (sa, sb) = (score(a.element), score(b.element))
             return sa != sb ? sa > sb : a.offset < b.offset
         }.map(\.element)
@@ -122,7 +122,7 @@ extension CompressionArchitecture {
     /// old key names migrated), inferring N and M; throws `ArchitectureError.mismatch` with
     /// every problem when the weights do not fit.
     public init(stateDict store: WeightStore) throws {
-        let model = try Self.id.fromStateDict(StateDict(store))
+        let model = try Self.id.fromStateDict(CheckpointWeights(store))
         guard let typed = model as? Self else { throw ArchitectureError.unknownArchitecture(Self.id.rawValue) }
         self = typed
     }

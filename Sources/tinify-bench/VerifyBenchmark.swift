@@ -1,7 +1,7 @@
 // tinify-bench verify: building and verifying a zoo-size model beyond reading it, in-process,
 // beside CompressAI's `from_state_dict` (instantiate + strict load_state_dict) in-process.
 import Foundation
-import TinifyKit
+import Tinify
 import TinifyWeights
 import TinifyArchitectures
 
@@ -36,8 +36,8 @@ struct VerifyBenchmark: Benchmark {
         var ours: [Double] = []
         for i in 0...runs {
             let t = Timing.now()
-            let report = try ArchitectureDetector.detect(StateDict(store))
-            _ = try report.architecture.fromStateDict(StateDict(store))
+            let report = try ArchitectureDetector.detect(CheckpointWeights(store))
+            _ = try report.architecture.fromStateDict(CheckpointWeights(store))
             if i > 0 { ours.append(Timing.now() - t) }
             detected = report
         }

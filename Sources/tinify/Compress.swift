@@ -3,7 +3,7 @@
 import ArgumentParser
 import Dispatch
 import TinifyCore
-import TinifyKit
+import Tinify
 import TinifyRuntime
 
 struct Compress: ParsableCommand {
@@ -13,7 +13,7 @@ struct Compress: ParsableCommand {
     @Option(help: "The checkpoint (updated: its CDF tables are used to code).") var checkpoint: String
     @Argument(help: "An 8-bit PNG image.") var image: String
     @Option(name: .shortAndLong, help: "The compressed file to write.") var output: String
-    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: Architecture?
     @Option(help: "The zoo quality recorded in the header (1–16).") var quality = 1
     @Option(help: "The metric recorded in the header: mse or ms-ssim.") var metric = "mse"
     @Flag(help: "Accepted for symmetry with decompress: the stream is the same either way (the entropy parameters are always computed by the deterministic kernels).")
@@ -47,9 +47,11 @@ struct Decompress: ParsableCommand {
     @Option(help: "The checkpoint the file was compressed with.") var checkpoint: String
     @Argument(help: "The compressed file.") var input: String
     @Option(name: .shortAndLong, help: "The PNG image to write.") var output: String
-    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: Architecture?
     @Flag(help: "Run the synthesis transform on the deterministic kernels too and write the PNG uncompressed: the file is then identical byte for byte on every machine, whatever its zlib (slower, larger; without it pixels may differ by a level between machines, decoding never fails).")
     var bitExact = false
+    @Option(help: "The original PNG: also print the PSNR of the decoded image against it (on the 8-bit levels the PNG holds).")
+    var reference: String?
     @Flag(help: "Also print the SHA-256 of the decoded latent ŷ (its float32 bits), which is the same on every machine: two machines that print the same digest decoded the same symbols with the same CDF indexes and means.")
     var latentDigest = false
     @Flag(help: "Replace OUTPUT if it exists.") var force = false
@@ -71,6 +73,15 @@ struct Decompress: ParsableCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             try reportingErrors(output) { try PNGImage.write(xHat, to: output, levels: .truncated, stored: bitExact) }
             print("\(output): \(file.width)×\(file.height), \(decimal(seconds, 3)) s")
+            if let reference {
+                try reportingErrors(reference) {
+                    let original = try ImageTensor(contentsOfFile: reference)
+                    guard original.shape == xHat.shape else {
+                        throw CodingError.badContainer("is \(original.width)×\(original.height), the decoded image \(file.width)×\(file.height)")
+                    }
+                    print("psnr \(xHat.psnr(to: original)) dB")
+                }
+            }
             if latentDigest {
                 let digest = yHat.withUnsafeBufferPointer { SHA256Hasher.hex(of: UnsafeRawBufferPointer($0)) }
                 print("latent sha256 \(digest)")

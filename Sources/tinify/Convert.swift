@@ -1,6 +1,6 @@
 // tinify convert: .pth / .h5 / .safetensors to any of them, atomically and bit-exact.
 import ArgumentParser
-import TinifyKit
+import Tinify
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +11,7 @@ struct Convert: ParsableCommand {
 
     @Argument(help: "Input weights file (any supported format).") var input: String
     @Argument(help: "Output file: .h5/.hdf5, .pth/.pt or .safetensors.") var output: String
-    @Option(help: "Require this architecture (zoo name); detected when absent.") var arch: String?
+    @Option(help: "Require this architecture (zoo name); detected when absent.") var arch: Architecture?
     @Flag(help: "Write every tensor under its key as stored (no renames, training state kept).") var keepKeys = false
     @Option(help: "HDF5 compression: gzip (chunked, shuffle + deflate).") var compress: String?
     @Flag(help: "Replace OUT if it exists.") var force = false

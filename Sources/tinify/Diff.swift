@@ -1,6 +1,6 @@
 // tinify diff: compare two weight files of any formats key by key.
 import ArgumentParser
-import TinifyKit
+import Tinify
 import TinifyWeights
 
 struct Diff: ParsableCommand {

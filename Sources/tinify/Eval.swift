@@ -4,7 +4,7 @@
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
-import TinifyKit
+import Tinify
 import TinifyRuntime
 import TinifyCore
 
@@ -18,7 +18,7 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print one JSON object: {\"images\": [{\"file\", \"estimated_bpp\", \"forward_psnr\", \"seconds\"}]}.")
     var json = false
     @Option(help: "Write each reconstruction to this directory as <name>.png.") var output: String?
-    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: String?
+    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: Architecture?
     @OptionGroup var memory: MemoryOption
 
     func run() throws {

@@ -1,7 +1,7 @@
 // tinify: the HDF5 helper. Every command reads `.h5` inputs with libhdf5 running in a child
 // process (`tinify hdf5-scan`), so a libhdf5 crash on a hostile file is a one-line error, not
 // the end of the command (see Sources/TinifyHDF5/HDF5Isolation.swift).
-import TinifyKit
+import Tinify
 import TinifyHDF5
 import TinifyCore
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 // tinify inspect: list a checkpoint's tensors.
 import ArgumentParser
-import TinifyKit
+import Tinify
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,21 +2,18 @@
 import ArgumentParser
 import TinifyArchitectures
 import TinifyCore
-import TinifyKit
+import Tinify
 import TinifyRuntime
 import TinifyWeights
 
 /// The model a checkpoint holds: its weights (a training checkpoint's state_dict, old key names
 /// migrated) bound to `arch`, or to the architecture detected from the keys and shapes. With
 /// `coding`, its stored CDF tables must be able to code. Failures print `error: <checkpoint>: …`.
-func loadModel(checkpoint: String, arch: String?, coding: Bool = false, memory: MemoryBudget) throws -> any CompressionRuntimeModel {
+func loadModel(checkpoint: String, arch: Architecture?, coding: Bool = false, memory: MemoryBudget) throws -> any CompressionRuntimeModel {
     var model: (any CompressionRuntimeModel)?
     try reportingErrors(checkpoint) {
-        let store = try WeightFile.open(checkpoint, options: readOptions(memory))
-        let stateDict = StateDict(store)
-        let name = try arch ?? ArchitectureDetector.detect(stateDict).architecture.rawValue
-        let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: store.path)
-        let m = try RuntimeModels.make(architecture: name, store: canonical)
+        let state = try StateDict(contentsOfFile: checkpoint, options: readOptions(memory))
+        let m = try (arch ?? Architecture.detect(state)).model(state).runtime
         if coding { try m.checkCodingTables() }
         model = m
     }
@@ -35,3 +32,5 @@ func decimal(_ v: Double, _ digits: Int) -> String {
     while f.count < digits { f = "0" + f }
     return (v < 0 && r > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + f : "")
 }
+
+extension Architecture: ExpressibleByArgument {}

@@ -1,6 +1,6 @@
 // tinify update: recompute the CDF tables, as CompressAI's update_model does.
 import ArgumentParser
-import TinifyKit
+import Tinify
 
 struct Update: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +8,7 @@ struct Update: ParsableCommand {
 
     @Argument(help: "The checkpoint (any supported format; a training checkpoint's state_dict is used).") var input: String
     @Argument(help: "Output file: .pth/.pt, .h5/.hdf5 or .safetensors.") var output: String
-    @Option(help: "The architecture (zoo name); detected when absent.") var arch: String?
+    @Option(help: "The architecture (zoo name); detected when absent.") var arch: Architecture?
     @Flag(help: "Replace OUT if it exists.") var force = false
     @Flag(help: "Append the first 8 hex digits of the output's SHA-256 to its name.") var hashName = false
     @OptionGroup var memory: MemoryOption

@@ -6,7 +6,7 @@ import TinifyArchitectures
 
 final class DeclarationTests: XCTestCase {
     /// Compares a declaration at (N, M) with a manifest CompressAI wrote, key for key, in order.
-    private func check(_ id: ArchitectureID, _ file: String) throws {
+    private func check(_ id: Architecture, _ file: String) throws {
         let text = try String(contentsOfFile: Fixtures.path("architectures/" + file), encoding: .utf8)
         let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String: Any]])
         // Key order of the JSON object as written (JSONSerialization loses it).
@@ -34,7 +34,7 @@ final class DeclarationTests: XCTestCase {
     }
 
     func testDeclarationsMatchCompressAIAtQuality1AndSmallSizes() throws {
-        let files: [(ArchitectureID, String)] = [
+        let files: [(Architecture, String)] = [
             (.bmshj2018Factorized, "bmshj2018-factorized"), (.bmshj2018Hyperprior, "bmshj2018-hyperprior"),
             (.mbt2018Mean, "mbt2018-mean"), (.mbt2018, "mbt2018"),
         ]
@@ -42,7 +42,7 @@ final class DeclarationTests: XCTestCase {
             try check(id, stem + "_q1.json")
             try check(id, stem + "_N8_M12.json")
         }
-        for (id, stem) in [(ArchitectureID.cheng2020Anchor, "cheng2020-anchor"), (.cheng2020Attention, "cheng2020-attn")] {
+        for (id, stem) in [(Architecture.cheng2020Anchor, "cheng2020-anchor"), (.cheng2020Attention, "cheng2020-attn")] {
             try check(id, stem + "_q1.json")
             try check(id, stem + "_N8.json")
         }
@@ -50,9 +50,9 @@ final class DeclarationTests: XCTestCase {
 
     func testReLUVariantReplacesEveryGDNWithAParameterlessSlot() {
         let h = Hyperparameters(N: 8, M: 12)
-        let gdnFree = ArchitectureID.bmshj2018Factorized.declarations(h).filter { !$0.key.contains(".1.") && !$0.key.contains(".3.") && !$0.key.contains(".5.") || $0.key.hasPrefix("entropy") }
-        XCTAssertEqual(ArchitectureID.bmshj2018FactorizedReLU.declarations(h).map(\.key), gdnFree.map(\.key))
-        XCTAssertEqual(ArchitectureID.bmshj2018FactorizedReLU.declarations(h).count, 36)
+        let gdnFree = Architecture.bmshj2018Factorized.declarations(h).filter { !$0.key.contains(".1.") && !$0.key.contains(".3.") && !$0.key.contains(".5.") || $0.key.hasPrefix("entropy") }
+        XCTAssertEqual(Architecture.bmshj2018FactorizedReLU.declarations(h).map(\.key), gdnFree.map(\.key))
+        XCTAssertEqual(Architecture.bmshj2018FactorizedReLU.declarations(h).count, 36)
     }
 
     func testZooTable() {
@@ -68,7 +68,7 @@ final class DeclarationTests: XCTestCase {
     /// `TINIFY_RECORD_SCHEMAS=1 swift test --filter DeclarationTests`.
     func testCommittedSchemasMatchTheDeclarations() throws {
         let record = ProcessInfo.processInfo.environment["TINIFY_RECORD_SCHEMAS"] == "1"
-        for id in ArchitectureID.allCases {
+        for id in Architecture.allCases {
             let path = Fixtures.root + "/Schemas/\(id.rawValue).schema.json"
             let fresh = ArchitectureSchema.json(id)
             if record { try fresh.write(toFile: path, atomically: true, encoding: .utf8); continue }

@@ -2,7 +2,7 @@
 import XCTest
 import Foundation
 import TestSupport
-import TinifyKit
+import Tinify
 import TinifyWeights
 import TinifyArchitectures
 import TinifyCore
@@ -30,7 +30,7 @@ final class VerificationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(all.count, 20)
         for m in all {
             let store = try WeightFile.open(Fixtures.path(m.file))
-            let report = try ArchitectureDetector.detect(StateDict(store))
+            let report = try ArchitectureDetector.detect(CheckpointWeights(store))
             XCTAssertTrue(report.ok, "\(m.file): \(report.problems)")
             XCTAssertEqual(report.architecture.rawValue, m.arch, m.file)
             XCTAssertEqual(report.hyperparameters, Hyperparameters(N: m.N, M: m.M), m.file)
@@ -40,7 +40,7 @@ final class VerificationTests: XCTestCase {
 
     func testTypedModelsBindEveryTensorWithoutCopying() throws {
         let store = try WeightFile.open(Fixtures.path("bmshj2018-hyperprior-N8-M12.pth"))
-        let model = try ScaleHyperprior(stateDict: store)
+        let model = try ScaleHyperpriorDeclaration(stateDict: store)
         XCTAssertEqual(model.N, 8)
         XCTAssertEqual(model.M, 12)
         guard case .conv(let first) = model.gA[0], case .gdn(let gdn) = model.gA[1], case .relu = model.hS[5] else {
@@ -50,14 +50,14 @@ final class VerificationTests: XCTestCase {
         XCTAssertEqual(gdn.gamma.key, "g_a.1.gamma")
         // Bound tensors are views of the same storage the store holds (no copy).
         XCTAssertTrue(first.weight.tensor?.storage === store["g_a.0.weight"]?.storage)
-        XCTAssertThrowsError(try FactorizedPrior(stateDict: store))
+        XCTAssertThrowsError(try FactorizedPriorDeclaration(stateDict: store))
     }
 
     func testTrainingCheckpointWeightsAreFoundUnderStateDict() throws {
-        let sd = StateDict(try WeightFile.open(Fixtures.path("mbt2018-mean-N8-M12-training.pth")))
+        let sd = CheckpointWeights(try WeightFile.open(Fixtures.path("mbt2018-mean-N8-M12-training.pth")))
         XCTAssertEqual(sd.source, "state_dict")
         XCTAssertEqual(sd.entries.count, 91)
-        XCTAssertEqual(try ArchitectureID.mbt2018Mean.fromStateDict(sd).hyperparameters, Hyperparameters(N: 8, M: 12))
+        XCTAssertEqual(try Architecture.mbt2018Mean.fromStateDict(sd).hyperparameters, Hyperparameters(N: 8, M: 12))
     }
 
     func testRenameRulesReportWhatFiredAndHandleAnyNumberOfDigits() {
@@ -72,9 +72,9 @@ final class VerificationTests: XCTestCase {
     }
 
     func testOldKeyFixturesReportTheirRenames() throws {
-        let v1 = StateDict(try WeightFile.open(Fixtures.path("cheng2020-anchor-N8-M8-old-keys-v1.pth")))
+        let v1 = CheckpointWeights(try WeightFile.open(Fixtures.path("cheng2020-anchor-N8-M8-old-keys-v1.pth")))
         XCTAssertEqual(Set(v1.renamed.map(\.rule)), ["strip-module-prefix", "downsample-to-skip", "entropy-bottleneck-v1-lists"])
-        let v11 = StateDict(try WeightFile.open(Fixtures.path("mbt2018-N8-M12-old-keys-v11.pth")))
+        let v11 = CheckpointWeights(try WeightFile.open(Fixtures.path("mbt2018-N8-M12-old-keys-v11.pth")))
         XCTAssertEqual(v11.renamed.map(\.rule), ["entropy-bottleneck-1.1-names"])
         XCTAssertEqual(v11.renamed.first?.count, 14)
     }
@@ -85,7 +85,7 @@ final class VerificationTests: XCTestCase {
         XCTAssertEqual(cases.count, 5)
         for (file, c) in cases {
             let store = try WeightFile.open(Fixtures.path("broken/" + file))
-            let check = try ModelCheck(store: store, path: nil, architecture: c["arch"] as? String)
+            let check = try ModelCheck(store: store, path: nil, architecture: (c["arch"] as? String).flatMap(Architecture.init(rawValue:)))
             XCTAssertFalse(check.ok, file)
             let named = Set((check.report?.problems ?? []).map(\.key))
             for key in try XCTUnwrap(c["keys"] as? [String]) { XCTAssertTrue(named.contains(key), "\(file): \(key) not reported") }
@@ -98,7 +98,7 @@ final class VerificationTests: XCTestCase {
         entries.append(("g_a.9.weight", try XCTUnwrap(store["g_a.0.weight"])))
         let idx = try XCTUnwrap(entries.firstIndex { $0.key == "h_a.0.weight" })
         entries[idx].tensor = try XCTUnwrap(store["g_a.2.weight"])
-        let report = try ArchitectureID.bmshj2018Hyperprior.verify(StateDict(WeightStore(entries: entries, container: .torchZip, path: nil))).report
+        let report = try Architecture.bmshj2018Hyperprior.verify(CheckpointWeights(WeightStore(entries: entries, container: .torchZip, path: nil))).report
         let found = Set(report.problems.map { "\($0.kind.rawValue) \($0.key)" })
         XCTAssertEqual(found, ["missing g_a.0.bias", "missing h_s.2.weight", "unexpected g_a.9.weight", "shape_mismatch h_a.0.weight"])
     }
@@ -107,7 +107,7 @@ final class VerificationTests: XCTestCase {
         let store = try WeightFile.open(Fixtures.path("bmshj2018-factorized-N8-M12.pth"))
         let empty = try XCTUnwrap(try WeightFile.open(Fixtures.path("bmshj2018-factorized-N8-M12-not-updated.pth"))["entropy_bottleneck._offset"])
         let entries = store.entries.map { $0.key == "entropy_bottleneck._offset" ? ($0.key, empty) : $0 }
-        let report = try ArchitectureID.bmshj2018Factorized.verify(StateDict(WeightStore(entries: entries, container: .torchZip, path: nil))).report
+        let report = try Architecture.bmshj2018Factorized.verify(CheckpointWeights(WeightStore(entries: entries, container: .torchZip, path: nil))).report
         XCTAssertEqual(report.problems.map(\.kind), [.inconsistentCDF])
         XCTAssertEqual(report.problems.first?.key, "entropy_bottleneck._offset")
     }

@@ -1,23 +1,43 @@
 #!/usr/bin/env bash
 # Checks that Tinify works as a versioned SwiftPM dependency: clones this repository's HEAD into
 # a scratch directory, tags it 0.2.0 there (the repository itself is not touched), and builds
-# Tests/Dependency/Consumer — which depends on it with `.package(url:, from: "0.2.0")` — then
-# runs the consumer on a fixture. SwiftPM refuses a versioned dependency whose targets use
-# unsafeFlags, so this fails if any comes back.
+# Tests/Dependency/Consumer — the library's contract program, which depends on it with
+# `.package(url:, from: "0.2.0")` and imports only `Tinify` — then runs it on the sample
+# mbt2018-mean training checkpoint (not updated) and image, and checks what it prints; its PSNR
+# must equal the one `tinify decompress --reference` gives for the same image. SwiftPM refuses a
+# versioned dependency whose targets use unsafeFlags, so this fails if any comes back.
+# TINIFY_EXE names the `tinify` binary (default: the release build's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
+tinify="${TINIFY_EXE:-$(swift build -c release --show-bin-path)/tinify}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 git clone --quiet --no-hardlinks "$root" "$scratch/tinify"
 git -C "$scratch/tinify" tag -f 0.2.0 >/dev/null
 cp -R Tests/Dependency/Consumer "$scratch/consumer"
+checkpoint="$root/Samples/mbt2018-mean-N16-M24-training.pth.tar"
+image="$root/Samples/image-96x64.png"
 cd "$scratch/consumer"
 export TINIFY_GIT_URL="file://$scratch/tinify"
-swift build 2>&1 | tail -5
-out="$(.build/debug/consumer "$root/Tests/Fixtures/bmshj2018-hyperprior-N8-M12.pth")"
-echo "consumer: $out"
-case "$out" in
-  *"tensors;"*"bmshj2018-hyperprior"*) echo "dependency: ok (Tinify at 0.2.0 by git URL builds and reads a checkpoint)";;
-  *) echo "dependency: FAILED"; exit 1;;
-esac
+swift build 2>&1 | tail -3
+out="$(.build/debug/consumer "$checkpoint" "$image")"
+echo "$out" | sed 's/^/consumer: /'
+"$tinify" compress --checkpoint "$checkpoint" "$image" -o "$scratch/image.bin" >/dev/null
+cli_psnr="$("$tinify" decompress --checkpoint "$checkpoint" "$scratch/image.bin" -o "$scratch/image.png" --reference "$image" | sed -n 's/^psnr \(.*\) dB$/\1/p')"
+fail=0
+expect() { if ! grep -qxE "$1" <<<"$out"; then echo "dependency: expected a line matching /$1/"; fail=1; fi; }
+expect "N=16 M=24 tensors=[0-9]+"
+expect 'missing: \["g_a\.0\.bias"\]'
+expect 'strict: .*missing g_a\.0\.bias.*'
+expect 'updated: true aux: [0-9.e+-]+'
+expect 'likelihoods: \["y", "z"\]'
+expect "strings: 2 psnr: ${cli_psnr//./\\.}"
+expect "mbt2018-mean"
+if [ -z "$cli_psnr" ]; then echo "dependency: tinify decompress printed no psnr"; fail=1; fi
+[ -s /tmp/tinify-api.h5 ] || { echo "dependency: /tmp/tinify-api.h5 not written"; fail=1; }
+if [ "$fail" = 0 ]; then
+  echo "dependency: ok (the contract program builds against Tinify 0.2.0 by git URL; PSNR $cli_psnr dB as tinify decompress gives)"
+else
+  echo "dependency: FAILED"; exit 1
+fi

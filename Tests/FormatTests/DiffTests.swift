@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import TinifyCore
 import TinifyHDF5
-import TinifyKit
+import Tinify
 import TinifySafetensors
 import TinifyWeights
 import XCTest

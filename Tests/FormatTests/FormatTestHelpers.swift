@@ -3,7 +3,7 @@
 import Foundation
 import TestSupport
 import TinifyCore
-import TinifyKit
+import Tinify
 import TinifyWeights
 import XCTest
 

@@ -8,7 +8,7 @@ import Foundation
 import TestSupport
 import TinifyCore
 import TinifyHDF5
-import TinifyKit
+import Tinify
 import TinifyWeights
 import XCTest
 

@@ -6,7 +6,7 @@ import Foundation
 import TestSupport
 import TinifyCore
 import TinifyHDF5
-import TinifyKit
+import Tinify
 import TinifySafetensors
 import TinifyTorchWriter
 import XCTest

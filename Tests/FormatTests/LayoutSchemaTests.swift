@@ -11,7 +11,7 @@ import TinifyArchitectures
 import TinifyContainer
 import TinifyCore
 import TinifyHDF5
-import TinifyKit
+import Tinify
 import XCTest
 
 final class LayoutSchemaTests: XCTestCase {
@@ -65,7 +65,7 @@ final class LayoutSchemaTests: XCTestCase {
         XCTAssertEqual(at(root, "format_version", "const") as? Int, HDF5RootAttributes.formatVersion)
         XCTAssertEqual(Set(root?.keys.map { $0 } ?? []), HDF5RootAttributes.reservedNames,
                        "the schema describes exactly the root attributes the writer reserves")
-        XCTAssertEqual(at(root, "architecture", "enum") as? [String], ArchitectureID.allCases.map(\.rawValue))
+        XCTAssertEqual(at(root, "architecture", "enum") as? [String], Architecture.allCases.map(\.rawValue))
         let containers = try XCTUnwrap(at(root, "source_container", "enum") as? [String])
         XCTAssertEqual(Set(containers.compactMap { ContainerKind(rawValue: $0)?.rawValue }), Set(containers), "every container is one Tinify names")
         XCTAssertEqual(containers.count, 4)

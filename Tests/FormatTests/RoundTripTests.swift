@@ -5,7 +5,7 @@ import TestSupport
 import TinifyContainer
 import TinifyCore
 import TinifyHDF5
-import TinifyKit
+import Tinify
 import TinifySafetensors
 import TinifyTorchWriter
 import TinifyWeights

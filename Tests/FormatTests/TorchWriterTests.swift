@@ -7,7 +7,7 @@ import Glibc
 #endif
 import TestSupport
 import TinifyCore
-import TinifyKit
+import Tinify
 @testable import TinifyTorchWriter
 import TinifyWeights
 import XCTest

@@ -7,7 +7,7 @@ import TinifyCore
 import TinifyHDF5
 import TinifyWeights
 import TinifyRuntime
-import TinifyKit
+import Tinify
 
 enum Fixtures {
     /// Where the fixtures are: `TINIFY_FIXTURES`, or `Tests/Fixtures` of the working directory.
@@ -21,16 +21,17 @@ enum Fixtures {
 
     /// One fixture model per architecture, keyed by zoo name: `<arch>-N8-M<m>.pth` (updated, so
     /// its tables can decode).
-    static let models: [String: any CompressionRuntimeModel] = {
-        var out: [String: any CompressionRuntimeModel] = [:]
+    static let models: [Architecture: any CompressionRuntimeModel] = {
+        var out: [Architecture: any CompressionRuntimeModel] = [:]
         let names = Replay.files(directory).map { String($0.split(separator: "/").last ?? "") }
-        for arch in RuntimeModels.architectures {
+        for id in Architecture.allCases {
+            let arch = id.rawValue
             guard let file = names.first(where: { name in
                 guard name.hasPrefix(arch + "-N8-M"), name.hasSuffix(".pth") else { return false }
                 return name.dropFirst(arch.count + 5).dropLast(4).allSatisfy(\.isNumber)
             }) else { print("tinify-fuzz: no \(arch)-N8-M*.pth in \(directory)"); continue }
             do {
-                out[arch] = try RuntimeModels.make(architecture: arch, store: try WeightFile.open(directory + "/" + file))
+                out[id] = try RuntimeModels.make(id, store: try WeightFile.open(directory + "/" + file))
             } catch {
                 print("tinify-fuzz: cannot load \(file): \(error)")
             }

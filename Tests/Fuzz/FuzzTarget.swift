@@ -8,7 +8,7 @@ import TinifyArchitectures
 @_spi(Fuzzing) import TinifyHDF5
 import TinifySafetensors
 import TinifyRuntime
-import TinifyKit
+import Tinify
 
 /// The surfaces fuzzed, each with its own seed corpus in `Corpus/<name>/`.
 enum FuzzTarget: String, CaseIterable {
@@ -78,9 +78,9 @@ enum FuzzTarget: String, CaseIterable {
 
     static func model(_ bytes: UnsafeRawBufferPointer) throws {
         let store = try WeightFile.open(try Scratch.write(bytes), options: Fixtures.readOptions)
-        let stateDict = StateDict(store)
-        let name = try ArchitectureDetector.detect(stateDict).architecture.rawValue
-        let model = try RuntimeModels.make(architecture: name, store: WeightStore(entries: stateDict.entries, container: store.container, path: store.path))
+        let stateDict = CheckpointWeights(store)
+        let id = try ArchitectureDetector.detect(stateDict).architecture
+        let model = try RuntimeModels.make(id, store: WeightStore(entries: stateDict.entries, container: store.container, path: store.path))
         _ = model.auxLoss()
         _ = try model.update(scaleTable: nil, force: true)
         let image = FloatTensor(shape: [1, 3, 16, 16]) { p in for i in 0..<(3 * 16 * 16) { p[i] = Float(i % 251) / 250 } }

@@ -6,7 +6,7 @@ import Foundation
 import TestSupport
 import TinifyContainer
 import TinifyCore
-import TinifyKit
+import Tinify
 import TinifyPickle
 import TinifyWeights
 import XCTest

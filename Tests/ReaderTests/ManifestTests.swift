@@ -3,7 +3,7 @@
 import TestSupport
 import TinifyContainer
 import TinifyCore
-import TinifyKit
+import Tinify
 import TinifyWeights
 import XCTest
 

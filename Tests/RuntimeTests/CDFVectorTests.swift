@@ -3,7 +3,7 @@
 import XCTest
 import TestSupport
 import TinifyRuntime
-import TinifyKit
+import Tinify
 
 final class CDFVectorTests: XCTestCase {
     func testPMFToQuantizedCDFVectors() throws {
@@ -30,8 +30,8 @@ final class CDFVectorTests: XCTestCase {
         XCTAssertEqual(mine.map { String(format: "%08x", $0.bitPattern) }, hex, "scale table")
 
         // update() of an empty GaussianConditional with the default table.
-        let model = try RuntimeModels.make(architecture: "bmshj2018-hyperprior",
-                                           store: try TinifyKit.WeightFile.open(Fixtures.path("bmshj2018-hyperprior-N8-M12-not-updated.pth")))
+        let model = try RuntimeModels.make(.bmshj2018Hyperprior,
+                                           store: try Tinify.WeightFile.open(Fixtures.path("bmshj2018-hyperprior-N8-M12-not-updated.pth")))
         let out = try model.update(scaleTable: nil, force: true)
         let offset = Values.ints(try XCTUnwrap(out["gaussian_conditional._offset"]))
         let length = Values.ints(try XCTUnwrap(out["gaussian_conditional._cdf_length"]))

@@ -4,17 +4,17 @@
 import Foundation
 import XCTest
 import TestSupport
-import TinifyKit
+import Tinify
 import TinifyRuntime
 
 final class CodecFileTests: XCTestCase {
     private let image = Fixtures.path("image-64x64.png")
-    private let hyperprior = "bmshj2018-hyperprior"
+    private let hyperprior = Architecture.bmshj2018Hyperprior
 
     /// The runtime model of the `<architecture>` fixture checkpoint listed in index.json.
-    private func model(_ architecture: String) throws -> any CompressionRuntimeModel {
-        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == architecture }, architecture)
-        return try RuntimeModels.make(architecture: architecture, store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
+    private func model(_ architecture: Architecture) throws -> any CompressionRuntimeModel {
+        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == architecture }, architecture.rawValue)
+        return try RuntimeModels.make(architecture, store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
     }
 
     /// A fresh scratch directory, removed when the test ends.
@@ -50,7 +50,7 @@ final class CodecFileTests: XCTestCase {
         XCTAssertEqual(c.file.latents.strings.count, 2)
 
         let b = c.bytes, strings = c.file.latents.strings.map { $0[0] }
-        XCTAssertEqual(Int(b[0]), RuntimeModels.architectures.firstIndex(of: hyperprior))
+        XCTAssertEqual(Int(b[0]), Architecture.allCases.firstIndex(of: hyperprior))
         XCTAssertEqual(b[0], 2)
         XCTAssertEqual(b[1], 1 << 4 | (5 - 1), "metric << 4 | (quality - 1)")
         XCTAssertEqual(Array(b[2..<19]), u32(64) + u32(64) + [8] + u32(1) + u32(1))
@@ -58,7 +58,7 @@ final class CodecFileTests: XCTestCase {
 
         // Height before width, both big-endian; a file with a single string.
         let latents = CompressedLatents(strings: [[[9, 8, 7]]], shape: [0x0102, 3])
-        let f = CompressedImageFile(architecture: "cheng2020-attn", metric: 0, quality: 16, height: 48, width: 0x0A0B,
+        let f = CompressedImageFile(architecture: .cheng2020Attention, metric: 0, quality: 16, height: 48, width: 0x0A0B,
                                     bitDepth: 8, latents: latents)
         let fb = try f.encoded()
         XCTAssertEqual(fb, [6, 15] + u32(48) + u32(0x0A0B) + [8] + u32(0x0102) + u32(3) + u32(1) + u32(3) + [9, 8, 7])
@@ -120,12 +120,12 @@ final class CodecFileTests: XCTestCase {
     }
 
     func testRandomMutationsThrowOrDecode() throws {
-        var models: [String: any CompressionRuntimeModel] = [:]
+        var models: [Architecture: any CompressionRuntimeModel] = [:]
         for fixture in try FixtureModel.all() {
-            models[fixture.architecture] = try RuntimeModels.make(architecture: fixture.architecture,
+            models[fixture.architecture] = try RuntimeModels.make(fixture.architecture,
                                                                    store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
         }
-        XCTAssertEqual(Set(models.keys), Set(RuntimeModels.architectures))
+        XCTAssertEqual(Set(models.keys), Set(Architecture.allCases))
         let valid = try ImageCodec.compress(try XCTUnwrap(models[hyperprior]), image: image).bytes
         var rng = SplitMix64(seed: 0xC0DEC)
         var (refused, failed, decoded) = (0, 0, 0)
@@ -158,7 +158,7 @@ final class CodecFileTests: XCTestCase {
 
     func testDecompressChecksArchitectureAndLatentShape() throws {
         let c = try ImageCodec.compress(try model(hyperprior), image: image)
-        XCTAssertThrowsError(try ImageCodec.decompress(try model("mbt2018-mean"), file: c.file)) { error in
+        XCTAssertThrowsError(try ImageCodec.decompress(try model(.mbt2018Mean), file: c.file)) { error in
             guard case CodingError.badContainer(let what) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(what.contains("bmshj2018-hyperprior") && what.contains("mbt2018-mean"), what)
         }
@@ -182,7 +182,7 @@ final class CodecFileTests: XCTestCase {
     func testCommandLineCompressAndDecompress() throws {
         let tinify = try XCTUnwrap(ToolProcess.tinifyPath(), "no tinify beside the test bundle; build with `swift build --build-tests`")
         let dir = scratch()
-        for architecture in [hyperprior, "mbt2018"] {
+        for architecture in [hyperprior, Architecture.mbt2018] {
             let checkpoint = Fixtures.path("\(architecture)-N8-M12.pth")
             let (bin, png) = (dir + "/\(architecture).bin", dir + "/\(architecture).png")
             let c = try ToolProcess.run(tinify, ["compress", "--checkpoint", checkpoint, image, "-o", bin])

@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 import TestSupport
 import TinifyRuntime
-import TinifyKit
+import Tinify
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +31,7 @@ final class ImageTests: XCTestCase {
         try PNGImage.write(image, to: path)
         XCTAssertEqual(try PNGImage.read(path).data, image.data, "8-bit values survive a write and a read")
         // A reference image's values are exactly x in the fixture references.
-        let ref = try TinifyKit.WeightFile.open(Fixtures.path("bmshj2018-factorized-N8-M12-reference.pt"))
+        let ref = try Tinify.WeightFile.open(Fixtures.path("bmshj2018-factorized-N8-M12-reference.pt"))
         XCTAssertEqual(image.data, try Values.floats(ref, "x"))
         XCTAssertThrowsError(try PNGImage.read(Fixtures.path("index.json"))) { error in
             XCTAssertTrue(String(describing: error).contains("cannot read png"), String(describing: error))

@@ -1,7 +1,7 @@
 // `tinify update` end to end: a not-updated checkpoint in, CompressAI's CDF tables out, in every format.
 import XCTest
 import TestSupport
-import TinifyKit
+import Tinify
 import TinifyCore
 
 final class ModelUpdateTests: XCTestCase {

@@ -3,7 +3,7 @@
 // `decoded_x_hat`): the strings must be byte-identical, and decoding them must give x̂ within 1e-4.
 import XCTest
 import TestSupport
-import TinifyKit
+import Tinify
 import TinifyWeights
 @testable import TinifyRuntime
 
@@ -33,7 +33,7 @@ final class ReferenceCodingTests: XCTestCase {
         XCTAssertEqual(models.count, 7)
         for fixture in models {
             let store = try WeightFile.open(Fixtures.path(fixture.checkpoint))
-            let model = try RuntimeModels.make(architecture: fixture.architecture, store: store)
+            let model = try RuntimeModels.make(fixture.architecture, store: store)
             let refPath = Fixtures.path(fixture.reference)
             let ref = try WeightFile.open(refPath)
             let expected = try referenceLatents(refPath)
@@ -53,13 +53,13 @@ final class ReferenceCodingTests: XCTestCase {
     }
 
     func testCheckpointsWithoutTablesAndBadLatentsAreRefused() throws {
-        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == "bmshj2018-hyperprior" })
-        let raw = try RuntimeModels.make(architecture: fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.notUpdated)))
+        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == .bmshj2018Hyperprior })
+        let raw = try RuntimeModels.make(fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.notUpdated)))
         let x = FloatTensor(shape: [1, 3, 64, 64], repeating: 0.5)
         XCTAssertThrowsError(try raw.compress(x)) {
             XCTAssertEqual(String(describing: $0), "entropy_bottleneck has no CDF tables (run `tinify update` first)")
         }
-        let model = try RuntimeModels.make(architecture: fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
+        let model = try RuntimeModels.make(fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
         let good = try model.compress(x)
         XCTAssertThrowsError(try model.decompress(CompressedLatents(strings: [good.strings[0]], shape: good.shape)))
         XCTAssertThrowsError(try model.decompress(CompressedLatents(strings: good.strings, shape: [0, 1])))

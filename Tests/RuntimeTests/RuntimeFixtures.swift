@@ -2,14 +2,14 @@
 import XCTest
 import TestSupport
 import TinifyCore
-import TinifyKit
+import Tinify
 import TinifyRuntime
 import TinifyWeights
 
 /// One model entry of `Tests/Fixtures/index.json`.
 struct FixtureModel {
     let stem: String
-    let architecture: String
+    let architecture: Architecture
     let checkpoint: String
     let notUpdated: String
     let reference: String
@@ -21,7 +21,7 @@ struct FixtureModel {
         return try models.keys.sorted().map { stem in
             let m = try XCTUnwrap(models[stem] as? [String: Any])
             return FixtureModel(stem: stem,
-                                architecture: try XCTUnwrap(m["architecture"] as? String),
+                                architecture: try XCTUnwrap(Architecture(rawValue: try XCTUnwrap(m["architecture"] as? String))),
                                 checkpoint: try XCTUnwrap(m["checkpoint"] as? String),
                                 notUpdated: try XCTUnwrap(m["not_updated"] as? String),
                                 reference: try XCTUnwrap(m["reference"] as? String))

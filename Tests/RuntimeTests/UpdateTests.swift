@@ -3,7 +3,7 @@
 import XCTest
 import TestSupport
 import TinifyCore
-import TinifyKit
+import Tinify
 import TinifyRuntime
 
 final class UpdateTests: XCTestCase {
@@ -11,7 +11,7 @@ final class UpdateTests: XCTestCase {
         for fixture in try FixtureModel.all() {
             let before = try WeightFile.open(Fixtures.path(fixture.notUpdated))
             let after = try WeightFile.open(Fixtures.path(fixture.checkpoint))
-            let model = try RuntimeModels.make(architecture: fixture.architecture, store: before)
+            let model = try RuntimeModels.make(fixture.architecture, store: before)
             let buffers = try model.update(scaleTable: nil, force: false)
             let expectedKeys = after.keys.filter { k in
                 ["._offset", "._quantized_cdf", "._cdf_length", ".scale_table"].contains { k.hasSuffix($0) }
@@ -39,9 +39,9 @@ final class UpdateTests: XCTestCase {
     }
 
     func testUpdateIsANoOpOnAnUpdatedCheckpointUnlessForced() throws {
-        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == "mbt2018-mean" })
+        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == .mbt2018Mean })
         let store = try WeightFile.open(Fixtures.path(fixture.checkpoint))
-        let model = try RuntimeModels.make(architecture: fixture.architecture, store: store)
+        let model = try RuntimeModels.make(fixture.architecture, store: store)
         XCTAssertTrue(try model.update(scaleTable: nil, force: false).isEmpty)
         let forced = try model.update(scaleTable: nil, force: true)
         XCTAssertEqual(forced.count, 7)
@@ -51,8 +51,8 @@ final class UpdateTests: XCTestCase {
     }
 
     func testCustomScaleTable() throws {
-        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == "bmshj2018-hyperprior" })
-        let model = try RuntimeModels.make(architecture: fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.notUpdated)))
+        let fixture = try XCTUnwrap(try FixtureModel.all().first { $0.architecture == .bmshj2018Hyperprior })
+        let model = try RuntimeModels.make(fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.notUpdated)))
         let out = try model.update(scaleTable: [0.5, 1, 2], force: true)
         XCTAssertEqual(out["gaussian_conditional._offset"]?.shape, [3])
         XCTAssertEqual(out["gaussian_conditional.scale_table"]?.shape, [3])

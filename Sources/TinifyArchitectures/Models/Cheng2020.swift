@@ -33,9 +33,9 @@ struct ChengHead {
 }
 
 /// `cheng2020-anchor`: Cheng2020Anchor(N), M = N.
-public struct Cheng2020Anchor: CompressionArchitecture {
+public struct Cheng2020AnchorDeclaration: CompressionArchitecture {
     /// `cheng2020-anchor`.
-    public static let id = ArchitectureID.cheng2020Anchor
+    public static let id = Architecture.cheng2020Anchor
     /// N (and M = N).
     public let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
@@ -67,9 +67,9 @@ public struct Cheng2020Anchor: CompressionArchitecture {
 }
 
 /// `cheng2020-attn`: Cheng2020Attention(N), M = N.
-public struct Cheng2020Attention: CompressionArchitecture {
+public struct Cheng2020AttentionDeclaration: CompressionArchitecture {
     /// `cheng2020-attn`.
-    public static let id = ArchitectureID.cheng2020Attention
+    public static let id = Architecture.cheng2020Attention
     /// N (and M = N).
     public let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.

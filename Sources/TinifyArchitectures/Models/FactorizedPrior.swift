@@ -12,9 +12,9 @@
 // g_s: the mirror with transposed convs and IGDN. The ReLU variant uses ReLU in place of GDN.
 
 /// `bmshj2018-factorized`: FactorizedPrior(N, M).
-public struct FactorizedPrior: CompressionArchitecture {
+public struct FactorizedPriorDeclaration: CompressionArchitecture {
     /// `bmshj2018-factorized`.
-    public static let id = ArchitectureID.bmshj2018Factorized
+    public static let id = Architecture.bmshj2018Factorized
     /// N and M.
     public let hyperparameters: Hyperparameters
     /// EntropyBottleneck(M) on y.
@@ -26,12 +26,12 @@ public struct FactorizedPrior: CompressionArchitecture {
     public init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
-        gA = FactorizedPrior.gA(s)
-        gS = FactorizedPrior.gS(s)
+        gA = FactorizedPriorDeclaration.gA(s)
+        gS = FactorizedPriorDeclaration.gS(s)
     }
 }
 
-extension FactorizedPrior {
+extension FactorizedPriorDeclaration {
     /// g_a of the Ballé/Minnen models: conv(3→N) GDN conv(N→N) GDN conv(N→N) GDN conv(N→M), 5×5 stride 2.
     static func gA(_ s: ParameterScope) -> [Layer] {
         s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
@@ -43,9 +43,9 @@ extension FactorizedPrior {
 }
 
 /// `bmshj2018-factorized-relu`: FactorizedPriorReLU(N, M).
-public struct FactorizedPriorReLU: CompressionArchitecture {
+public struct FactorizedPriorReLUDeclaration: CompressionArchitecture {
     /// `bmshj2018-factorized-relu`.
-    public static let id = ArchitectureID.bmshj2018FactorizedReLU
+    public static let id = Architecture.bmshj2018FactorizedReLU
     /// N and M.
     public let hyperparameters: Hyperparameters
     /// EntropyBottleneck(M) on y.

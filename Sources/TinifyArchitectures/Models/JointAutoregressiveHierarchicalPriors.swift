@@ -10,9 +10,9 @@
 //                              EntropyBottleneck(N)
 
 /// `mbt2018`: JointAutoregressiveHierarchicalPriors(N, M).
-public struct JointAutoregressiveHierarchicalPriors: CompressionArchitecture {
+public struct JointAutoregressiveHierarchicalPriorsDeclaration: CompressionArchitecture {
     /// `mbt2018`.
-    public static let id = ArchitectureID.mbt2018
+    public static let id = Architecture.mbt2018
     /// N and M.
     public let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
@@ -30,10 +30,10 @@ public struct JointAutoregressiveHierarchicalPriors: CompressionArchitecture {
     public init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
-        gA = FactorizedPrior.gA(s)
-        gS = FactorizedPrior.gS(s)
-        hA = MeanScaleHyperprior.hA(s)
-        hS = MeanScaleHyperprior.hS(s)
+        gA = FactorizedPriorDeclaration.gA(s)
+        gS = FactorizedPriorDeclaration.gS(s)
+        hA = MeanScaleHyperpriorDeclaration.hA(s)
+        hS = MeanScaleHyperpriorDeclaration.hS(s)
         gaussianConditional = s.child("gaussian_conditional", "GaussianConditional") { GaussianConditional($0) }
         entropyParameters = s.sequential("entropy_parameters") { q in
             [q.conv(.m(12, 3), .m(10, 3), k: 1, stride: 1), q.leakyReLU(), q.conv(.m(10, 3), .m(8, 3), k: 1, stride: 1), q.leakyReLU(),

@@ -10,9 +10,9 @@
 //                              EntropyBottleneck(N)
 
 /// `mbt2018-mean`: MeanScaleHyperprior(N, M).
-public struct MeanScaleHyperprior: CompressionArchitecture {
+public struct MeanScaleHyperpriorDeclaration: CompressionArchitecture {
     /// `mbt2018-mean`.
-    public static let id = ArchitectureID.mbt2018Mean
+    public static let id = Architecture.mbt2018Mean
     /// N and M.
     public let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
@@ -26,10 +26,10 @@ public struct MeanScaleHyperprior: CompressionArchitecture {
     public init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
-        gA = FactorizedPrior.gA(s)
-        gS = FactorizedPrior.gS(s)
-        hA = MeanScaleHyperprior.hA(s)
-        hS = MeanScaleHyperprior.hS(s)
+        gA = FactorizedPriorDeclaration.gA(s)
+        gS = FactorizedPriorDeclaration.gS(s)
+        hA = MeanScaleHyperpriorDeclaration.hA(s)
+        hS = MeanScaleHyperpriorDeclaration.hS(s)
         gaussianConditional = s.child("gaussian_conditional", "GaussianConditional") { GaussianConditional($0) }
     }
 

@@ -9,9 +9,9 @@
 //                              EntropyBottleneck(N)
 
 /// `bmshj2018-hyperprior`: ScaleHyperprior(N, M).
-public struct ScaleHyperprior: CompressionArchitecture {
+public struct ScaleHyperpriorDeclaration: CompressionArchitecture {
     /// `bmshj2018-hyperprior`.
-    public static let id = ArchitectureID.bmshj2018Hyperprior
+    public static let id = Architecture.bmshj2018Hyperprior
     /// N and M.
     public let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
@@ -25,8 +25,8 @@ public struct ScaleHyperprior: CompressionArchitecture {
     public init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
-        gA = FactorizedPrior.gA(s)
-        gS = FactorizedPrior.gS(s)
+        gA = FactorizedPriorDeclaration.gA(s)
+        gS = FactorizedPriorDeclaration.gS(s)
         hA = s.sequential("h_a") { q in [q.conv(.M, .N, k: 3, stride: 1), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .N)] }
         hS = s.sequential("h_s") { q in [q.deconv(.N, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.conv(.N, .M, k: 3, stride: 1), q.relu()] }
         gaussianConditional = s.child("gaussian_conditional", "GaussianConditional") { GaussianConditional($0) }

@@ -11,7 +11,7 @@
 // (AutoregressiveParameters), so encoder and decoder agree on every machine.
 import TinifyCore
 
-extension JointAutoregressiveHierarchicalPriors {
+extension JointAutoregressiveHierarchicalPriorsEngine {
     /// Throws the reason the stored CDF tables cannot code.
     public func checkCodingTables() throws { try entropyCodingTablesCheck() }
 

@@ -25,7 +25,7 @@ func checkLatents(_ c: CompressedLatents, groups: Int, limit: Int? = nil) throws
 /// x̂ clamped to [0, 1] (`clamp_(0, 1)`).
 func clamped(_ x: FloatTensor) -> FloatTensor { x.map { Swift.min(Swift.max($0, 0), 1) } }
 
-extension FactorizedPrior {
+extension FactorizedPriorEngine {
     /// Throws the reason the stored CDF tables cannot code.
     public func checkCodingTables() throws { try entropyCodingTablesCheck() }
 
@@ -48,7 +48,7 @@ extension FactorizedPrior {
     }
 }
 
-extension ScaleHyperprior {
+extension ScaleHyperpriorEngine {
     /// Throws the reason the stored CDF tables cannot code.
     public func checkCodingTables() throws { try entropyCodingTablesCheck() }
 

@@ -143,14 +143,20 @@ public enum PNGImage {
                 for c in 0..<3 {
                     let channel = src.baseAddress! + c * plane
                     for i in 0..<plane {
-                        let v = channel[i]
-                        let clamped = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
-                        dst[i * 3 + c] = nearest ? UInt8((clamped * 255).rounded()) : UInt8(clamped * 255)
+                        dst[i * 3 + c] = level(channel[i], nearest: nearest)
                     }
                 }
             }
         }
         return pixels
+    }
+
+    /// The 8-bit level of `v` clamped to [0, 1] (NaN as 0): rounded, or truncated as
+    /// torchvision's `ToPILImage` does.
+    @inline(__always)
+    package static func level(_ v: Float, nearest: Bool) -> UInt8 {
+        let clamped = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
+        return nearest ? UInt8((clamped * 255).rounded()) : UInt8(clamped * 255)
     }
 
     static func message(_ image: png_image) -> String {

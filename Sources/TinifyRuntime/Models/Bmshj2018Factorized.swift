@@ -4,12 +4,13 @@
 //
 // g_a: conv(3→N) GDN conv(N→N) GDN conv(N→N) GDN conv(N→M), all k5 s2; g_s mirrors it with deconvs
 // and IGDN; an EntropyBottleneck(M) models y. N = g_a.0.weight[0], M = g_a.6.weight[0].
+import TinifyArchitectures
 import TinifyCore
 
 /// The factorized-prior model (and, with `relu`, FactorizedPriorReLU: ReLU instead of GDN).
-public class FactorizedPrior: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+public class FactorizedPriorEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The zoo name.
-    public var architecture: String { "bmshj2018-factorized" }
+    public var architecture: Architecture { .bmshj2018Factorized }
     /// N.
     public let n: Int
     /// M.

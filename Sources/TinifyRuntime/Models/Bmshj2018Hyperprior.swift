@@ -9,10 +9,10 @@ import TinifyCore
 import TinifyArchitectures
 
 /// The scale-hyperprior model (and, through `MeanScaleHyperprior`, the mean-scale one).
-public class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+public class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The zoo name.
-    public var architecture: String { id.rawValue }
-    let id: ArchitectureID
+    public var architecture: Architecture { id }
+    let id: Architecture
     /// N.
     public let n: Int
     /// M.
@@ -28,7 +28,7 @@ public class ScaleHyperprior: CompressionRuntimeModel, EntropyModelOwner, @unche
     public convenience init(_ w: WeightReader) throws { try self.init(w, .bmshj2018Hyperprior) }
 
     /// Binds the hyperprior model `id` declares from canonical keys.
-    init(_ w: WeightReader, _ id: ArchitectureID) throws {
+    init(_ w: WeightReader, _ id: Architecture) throws {
         self.id = id
         n = try ModelShapes.dim(w, "g_a.0.weight", 0)
         m = try ModelShapes.dim(w, "g_a.6.weight", 0)

@@ -6,11 +6,12 @@
 // g_a: RBS(3→N) RB RBS RB RBS RB conv3x3(N→N,s2); g_s: RB RBU RB RBU RB RBU RB subpel(N→3,2);
 // h_a: conv3x3 at 0,2,4,6,8 (strides 1,1,2,1,2) with LeakyReLU between; h_s: conv3x3 LReLU
 // subpel(N→N) LReLU conv3x3(N→3N/2) LReLU subpel(3N/2→3N/2) LReLU conv3x3(3N/2→2N).
+import TinifyArchitectures
 
 /// The Cheng2020 anchor model.
-public class Cheng2020Anchor: JointAutoregressiveHierarchicalPriors, @unchecked Sendable {
+public class Cheng2020AnchorEngine: JointAutoregressiveHierarchicalPriorsEngine, @unchecked Sendable {
     /// The zoo name.
-    public override var architecture: String { "cheng2020-anchor" }
+    public override var architecture: Architecture { .cheng2020Anchor }
 
     /// Binds a Cheng2020Anchor from canonical keys (N = g_a.0.conv1.weight[0], M = N).
     public init(_ w: WeightReader) throws {

@@ -5,11 +5,12 @@
 //
 // g_a: RBS(3→N) RB RBS AB RB RBS RB conv3x3(N→N,s2) AB;
 // g_s: AB RB RBU RB RBU AB RB RBU RB subpel(N→3,2); hyper-transforms as the anchor.
+import TinifyArchitectures
 
 /// The Cheng2020 attention model.
-public final class Cheng2020Attention: Cheng2020Anchor, @unchecked Sendable {
+public final class Cheng2020AttentionEngine: Cheng2020AnchorEngine, @unchecked Sendable {
     /// The zoo name.
-    public override var architecture: String { "cheng2020-attn" }
+    public override var architecture: Architecture { .cheng2020Attention }
 
     /// Binds a Cheng2020Attention from canonical keys (N = g_a.0.conv1.weight[0], M = N).
     public override init(_ w: WeightReader) throws {

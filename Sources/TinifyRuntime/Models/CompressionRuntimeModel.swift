@@ -45,8 +45,8 @@ public struct CompressedLatents: Sendable, Equatable {
 
 /// A CompressAI image model that runs on the CPU.
 public protocol CompressionRuntimeModel: AnyObject, Sendable {
-    /// The CompressAI zoo name (`bmshj2018-factorized`, …).
-    var architecture: String { get }
+    /// The architecture.
+    var architecture: Architecture { get }
     /// N (channels of the transforms).
     var n: Int { get }
     /// M (channels of the latent y).
@@ -115,35 +115,28 @@ extension EntropyModelOwner {
     }
 }
 
-/// Builds runtime models by architecture name.
-public enum RuntimeModels {
-    /// The seven supported architectures, in CompressAI zoo order.
-    public static let architectures = [
-        "bmshj2018-factorized", "bmshj2018-factorized-relu", "bmshj2018-hyperprior",
-        "mbt2018-mean", "mbt2018", "cheng2020-anchor", "cheng2020-attn",
-    ]
-
-    /// The model for `architecture` over `store` (canonical CompressAI keys; N and M come from
-    /// the tensor shapes).
+/// Builds the runtime model of an architecture.
+package enum RuntimeModels {
+    /// The model for `id` over `store` (canonical CompressAI keys; N and M come from the tensor
+    /// shapes).
     ///
     /// The store is verified against the architecture's declaration first (every key, shape and
     /// dtype, as `from_state_dict` does), so no tensor reaches a kernel with a shape the kernel
     /// was not declared for; a store that does not fit throws `RuntimeError.doesNotFit` naming
     /// its problems. OpenBLAS is loaded when a fast kernel first needs it (a coding run on the
     /// deterministic kernels never does); a library that cannot be loaded is a thrown error there.
-    public static func make(architecture: String, store: WeightStore) throws -> any CompressionRuntimeModel {
-        guard let id = ArchitectureID(rawValue: architecture) else { throw RuntimeError.unknownArchitecture(name: architecture) }
-        let report = try id.verify(StateDict(store)).report
+    package static func make(_ id: Architecture, store: WeightStore) throws -> any CompressionRuntimeModel {
+        let report = try id.verify(CheckpointWeights(store)).report
         guard report.ok else { throw RuntimeError.doesNotFit(report) }
         let w = WeightReader(store)
         switch id {
-        case .bmshj2018Factorized: return try FactorizedPrior(w)
-        case .bmshj2018FactorizedReLU: return try FactorizedPriorReLU(w)
-        case .bmshj2018Hyperprior: return try ScaleHyperprior(w)
-        case .mbt2018Mean: return try MeanScaleHyperprior(w)
-        case .mbt2018: return try JointAutoregressiveHierarchicalPriors(w)
-        case .cheng2020Anchor: return try Cheng2020Anchor(w)
-        case .cheng2020Attention: return try Cheng2020Attention(w)
+        case .bmshj2018Factorized: return try FactorizedPriorEngine(w)
+        case .bmshj2018FactorizedReLU: return try FactorizedPriorReLUEngine(w)
+        case .bmshj2018Hyperprior: return try ScaleHyperpriorEngine(w)
+        case .mbt2018Mean: return try MeanScaleHyperpriorEngine(w)
+        case .mbt2018: return try JointAutoregressiveHierarchicalPriorsEngine(w)
+        case .cheng2020Anchor: return try Cheng2020AnchorEngine(w)
+        case .cheng2020Attention: return try Cheng2020AttentionEngine(w)
         }
     }
 }

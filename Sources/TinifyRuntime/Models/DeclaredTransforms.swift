@@ -8,8 +8,8 @@ import TinifyWeights
 enum DeclaredTransforms {
     /// The declaration of `architecture`, bound to `store` (problems are left to the kernels,
     /// which name any missing or mis-shaped key).
-    static func declaration(_ architecture: ArchitectureID, _ store: WeightStore) throws -> any CompressionArchitecture {
-        let state = StateDict(store, migrate: false)
+    static func declaration(_ architecture: Architecture, _ store: WeightStore) throws -> any CompressionArchitecture {
+        let state = CheckpointWeights(store, migrate: false)
         let h = try architecture.inferHyperparameters(state.byKey)
         return architecture.type.init(ParameterScope(binding: state.byKey, h))
     }
@@ -122,7 +122,7 @@ extension DeclaredTransforms {
     /// Builds g_a, g_s, h_a, h_s and entropy_parameters from the declaration of `architecture`.
     /// g_s, which only shapes x̂, uses the faster Winograd tile; everything whose output is
     /// rounded afterwards (g_a, h_a, h_s, entropy_parameters) the exact one.
-    static func build(_ architecture: ArchitectureID, _ w: WeightReader) throws -> Built {
+    static func build(_ architecture: Architecture, _ w: WeightReader) throws -> Built {
         let d = try declaration(architecture, w.store)
         var b = Built()
         func set(_ gA: [Layer], _ gS: [Layer], _ hA: [Layer] = [], _ hS: [Layer] = [], _ ep: [Layer] = []) throws {
@@ -134,13 +134,13 @@ extension DeclaredTransforms {
             b.entropyParametersDense = try dense(ep, w)
         }
         switch d {
-        case let m as TinifyArchitectures.FactorizedPrior: try set(m.gA, m.gS)
-        case let m as TinifyArchitectures.FactorizedPriorReLU: try set(m.gA, m.gS)
-        case let m as TinifyArchitectures.ScaleHyperprior: try set(m.gA, m.gS, m.hA, m.hS)
-        case let m as TinifyArchitectures.MeanScaleHyperprior: try set(m.gA, m.gS, m.hA, m.hS)
-        case let m as TinifyArchitectures.JointAutoregressiveHierarchicalPriors: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
-        case let m as TinifyArchitectures.Cheng2020Anchor: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
-        case let m as TinifyArchitectures.Cheng2020Attention: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
+        case let m as TinifyArchitectures.FactorizedPriorDeclaration: try set(m.gA, m.gS)
+        case let m as TinifyArchitectures.FactorizedPriorReLUDeclaration: try set(m.gA, m.gS)
+        case let m as TinifyArchitectures.ScaleHyperpriorDeclaration: try set(m.gA, m.gS, m.hA, m.hS)
+        case let m as TinifyArchitectures.MeanScaleHyperpriorDeclaration: try set(m.gA, m.gS, m.hA, m.hS)
+        case let m as TinifyArchitectures.JointAutoregressiveHierarchicalPriorsDeclaration: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
+        case let m as TinifyArchitectures.Cheng2020AnchorDeclaration: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
+        case let m as TinifyArchitectures.Cheng2020AttentionDeclaration: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
         default: throw RuntimeError.unknownArchitecture(name: architecture.rawValue)
         }
         return b

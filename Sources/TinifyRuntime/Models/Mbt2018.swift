@@ -6,12 +6,13 @@
 // convolution M→2M — and (scales, means) = entropy_parameters(cat(params, ctx)), three 1×1
 // convolutions 4M→⌊10M/3⌋→⌊8M/3⌋→2M with LeakyReLU. In the forward pass ŷ = round(y) feeds the
 // context model and g_s; the likelihoods are those of round(y − μ) + μ.
+import TinifyArchitectures
 import TinifyCore
 
 /// The joint autoregressive + hierarchical priors model; Cheng2020 models subclass it.
-public class JointAutoregressiveHierarchicalPriors: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+public class JointAutoregressiveHierarchicalPriorsEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The zoo name.
-    public var architecture: String { "mbt2018" }
+    public var architecture: Architecture { .mbt2018 }
     /// N.
     public let n: Int
     /// M.

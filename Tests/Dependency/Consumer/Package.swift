@@ -10,6 +10,6 @@ let package = Package(
     name: "consumer",
     dependencies: [.package(url: url, from: "0.2.0")],
     targets: [
-        .executableTarget(name: "consumer", dependencies: [.product(name: "TinifyKit", package: "tinify")]),
+        .executableTarget(name: "consumer", dependencies: [.product(name: "Tinify", package: "tinify")]),
     ]
 )

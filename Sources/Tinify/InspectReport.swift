@@ -1,4 +1,4 @@
-// TinifyKit: what `tinify inspect` reports about a weights file.
+// Tinify: what `tinify inspect` reports about a weights file.
 import TinifyCore
 import TinifyWeights
 

@@ -1,12 +1,12 @@
 // tinify: the command-line tool.
 import ArgumentParser
-import TinifyKit
+import Tinify
 #if canImport(Glibc)
 import Glibc
 #endif
 
 @main
-struct Tinify: ParsableCommand {
+struct TinifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tinify",
         abstract: "Read, verify, convert and run CompressAI checkpoints without Python.",

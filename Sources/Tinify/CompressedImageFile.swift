@@ -1,14 +1,15 @@
-// TinifyKit: the compressed-image file of CompressAI's `examples/codec.py` (v1.2.8), big-endian:
+// Tinify: the compressed-image file of CompressAI's `examples/codec.py` (v1.2.8), big-endian:
 // uint8 model id (index in the zoo: bmshj2018-factorized 0 … cheng2020-attn 6); uint8
 // metric << 4 | (quality − 1); uint32 height, width (of the original image); uint8 bit depth;
 // uint32 latent shape[0], shape[1], number of strings; then per string a uint32 length and the
 // bytes. The file is untrusted input: every count and length is checked against the bytes left.
+import TinifyArchitectures
 import TinifyRuntime
 
 /// A compressed image: which model wrote it, the original size and the rANS strings.
 public struct CompressedImageFile: Equatable, Sendable {
-    /// The architecture (zoo name) whose model id the header holds.
-    public var architecture: String
+    /// The architecture whose model id (its index in the zoo order) the header holds.
+    public var architecture: Architecture
     /// 0 for MSE-trained weights, 1 for MS-SSIM (codec.py's `metric_ids`).
     public var metric: Int
     /// The zoo quality, 1…16.
@@ -25,7 +26,7 @@ public struct CompressedImageFile: Equatable, Sendable {
     public static let maxPixels = 1 << 24
 
     /// A file from its parts.
-    public init(architecture: String, metric: Int = 0, quality: Int = 1, height: Int, width: Int, bitDepth: Int = 8,
+    public init(architecture: Architecture, metric: Int = 0, quality: Int = 1, height: Int, width: Int, bitDepth: Int = 8,
                 latents: CompressedLatents) {
         self.architecture = architecture
         self.metric = metric
@@ -38,9 +39,7 @@ public struct CompressedImageFile: Equatable, Sendable {
 
     /// The file's bytes. Throws when a field does not fit its slot.
     public func encoded() throws -> [UInt8] {
-        guard let id = RuntimeModels.architectures.firstIndex(of: architecture) else {
-            throw CodingError.badContainer("no model id for architecture \(architecture)")
-        }
+        let id = Architecture.allCases.firstIndex(of: architecture) ?? 0
         guard (0...15).contains(metric), (1...16).contains(quality), (1...255).contains(bitDepth),
               (1...2).contains(latents.strings.count), latents.strings.allSatisfy({ $0.count == 1 }), latents.shape.count == 2 else {
             throw CodingError.badContainer("metric \(metric), quality \(quality), bit depth \(bitDepth) or batch size do not fit the format")
@@ -78,7 +77,7 @@ public struct CompressedImageFile: Equatable, Sendable {
             return v
         }
         let id = try u8()
-        guard id < RuntimeModels.architectures.count else { throw CodingError.badContainer("unknown model id \(id)") }
+        guard id < Architecture.allCases.count else { throw CodingError.badContainer("unknown model id \(id)") }
         let code = try u8()
         let height = try u32(), width = try u32()
         guard height > 0, width > 0, height <= maxPixels, width <= maxPixels, height * width <= maxPixels else {
@@ -99,7 +98,7 @@ public struct CompressedImageFile: Equatable, Sendable {
             at += length
         }
         guard at == bytes.count else { throw CodingError.badContainer("\(bytes.count - at) bytes after the last string") }
-        self.init(architecture: RuntimeModels.architectures[id], metric: code >> 4, quality: (code & 15) + 1,
+        self.init(architecture: Architecture.allCases[id], metric: code >> 4, quality: (code & 15) + 1,
                   height: height, width: width, bitDepth: depth, latents: CompressedLatents(strings: strings, shape: shape))
     }
 }

@@ -1,4 +1,4 @@
-// TinifyKit: writes a flat state dict in the format an output path's extension names.
+// Tinify: writes a flat state dict in the format an output path's extension names.
 import TinifyCore
 import TinifyArchitectures
 import TinifyHDF5

@@ -1,4 +1,4 @@
-// TinifyKit: `verify`'s logic: find the model weights, detect or check the architecture,
+// Tinify: `verify`'s logic: find the model weights, detect or check the architecture,
 // and check a pretrained file name's hash prefix.
 import TinifyCore
 import TinifyWeights
@@ -10,19 +10,18 @@ public struct ModelCheck {
     /// fits, the closest one's.
     public let report: VerificationReport?
     /// The state dict checked.
-    public let stateDict: StateDict
+    public let stateDict: CheckpointWeights
     /// The hash-prefix check, when the file name carries one (`…-446d5c7f.pth.tar`).
     public let hashCheck: (expected: String, actual: String)?
     /// Why nothing could be checked, when `report` is nil.
     public let failure: String?
 
     /// Checks `store` (read from `path`), against `architecture` when given, else detecting it.
-    public init(store: WeightStore, path: String?, architecture: String? = nil) throws {
-        stateDict = StateDict(store)
+    public init(store: WeightStore, path: String?, architecture: Architecture? = nil) throws {
+        stateDict = CheckpointWeights(store)
         var report: VerificationReport? = nil
         var failure: String? = nil
-        if let name = architecture {
-            guard let id = ArchitectureID(rawValue: name) else { throw ArchitectureError.unknownArchitecture(name) }
+        if let id = architecture {
             do { report = try id.verify(stateDict).report } catch { failure = String(describing: error) }
         } else {
             do { report = try ArchitectureDetector.detect(stateDict) } catch ArchitectureError.noArchitectureFits(let closest) {

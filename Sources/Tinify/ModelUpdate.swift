@@ -1,4 +1,4 @@
-// TinifyKit: `tinify update`: what CompressAI's `update_model` does — build the model, run
+// Tinify: `tinify update`: what CompressAI's `update_model` does — build the model, run
 // `update(force=True)` to compute the CDF tables, and write the updated checkpoint.
 import TinifyCore
 import TinifyWeights
@@ -23,16 +23,15 @@ public enum ModelUpdate {
     /// Reads `input`, computes the CDF tables as CompressAI's `update(force=True)` does, and writes
     /// the model weights with the new tables to `output` (any format). With `hashName`, the first
     /// 8 hex digits of the output's SHA-256 are appended to its name (`model-1a2b3c4d.pth`).
-    public static func update(input: String, output: String, architecture: String? = nil, force: Bool = false,
+    public static func update(input: String, output: String, architecture: Architecture? = nil, force: Bool = false,
                               hashName: Bool = false, options: WeightReadOptions = WeightReadOptions()) throws -> UpdateSummary {
         guard OutputFormat(path: output) != nil else { throw ConversionError.unknownOutputFormat(output) }
         try AtomicFile.checkAbsent(output, replace: force)
         if WeightConversion.sameFile(input, output) { throw ConversionError.sameFile(output) }
         let store = try WeightFile.open(input, options: options)
-        let stateDict = StateDict(store)
+        let stateDict = CheckpointWeights(store)
         let report: VerificationReport
-        if let name = architecture {
-            guard let id = ArchitectureID(rawValue: name) else { throw ArchitectureError.unknownArchitecture(name) }
+        if let id = architecture {
             report = try id.verify(stateDict).report
         } else {
             report = try ArchitectureDetector.detect(stateDict)
@@ -41,7 +40,7 @@ public enum ModelUpdate {
         let blocking = report.problems.filter { $0.kind != .inconsistentCDF }
         guard blocking.isEmpty else { throw ConversionError.doesNotFit(report) }
         let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: input)
-        let model = try RuntimeModels.make(architecture: report.architecture.rawValue, store: canonical)
+        let model = try RuntimeModels.make(report.architecture, store: canonical)
         let buffers = try model.update(scaleTable: nil, force: true)
         let entries = stateDict.entries.map { e in (key: e.key, tensor: buffers[e.key] ?? e.tensor) }
         var final = output

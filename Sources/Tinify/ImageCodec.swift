@@ -1,4 +1,4 @@
-// TinifyKit: `tinify compress` / `tinify decompress` — real entropy coding of images with a
+// Tinify: `tinify compress` / `tinify decompress` — real entropy coding of images with a
 // checkpoint's model, as CompressAI's `examples/codec.py` does it: the image is padded (centred,
 // zeros) to a multiple of 64, compressed to rANS strings, and stored with its original size;
 // decoding runs the model's decompress, crops the padding and writes an 8-bit PNG with

@@ -1,4 +1,4 @@
-// TinifyKit: the detected architecture in brief, for `inspect`.
+// Tinify: the detected architecture in brief, for `inspect`.
 import TinifyWeights
 import TinifyArchitectures
 
@@ -9,7 +9,7 @@ public struct ArchitectureSummary {
 
     /// Detects the architecture of `store`'s model weights (no error when none fits).
     public init(_ store: WeightStore) {
-        report = try? ArchitectureDetector.detect(StateDict(store))
+        report = try? ArchitectureDetector.detect(CheckpointWeights(store))
     }
 
     /// JSON fields: `architecture`, `N`, `M`, `updated` (null when no architecture fits).

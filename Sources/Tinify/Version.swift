@@ -1,4 +1,4 @@
-// TinifyKit: the release version.
+// Tinify: the release version.
 
 /// Tinify's version.
 public enum TinifyVersion {

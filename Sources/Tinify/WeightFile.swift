@@ -1,4 +1,4 @@
-// TinifyKit: opens any supported weights file, whatever its format, by content: torch zip and
+// Tinify: opens any supported weights file, whatever its format, by content: torch zip and
 // legacy streams, Tinify's HDF5 layout, and safetensors.
 import TinifyCore
 import TinifyContainer

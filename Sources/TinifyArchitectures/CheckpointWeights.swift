@@ -3,7 +3,7 @@ import TinifyCore
 import TinifyWeights
 
 /// A model's state dict taken from a checkpoint: where it was found and which renames fired.
-public struct StateDict: Sendable {
+public struct CheckpointWeights: Sendable {
     /// Tensors under their canonical keys, in file order.
     public let entries: [(key: String, tensor: Tensor)]
     /// The key path of the dict the weights came from (`state_dict` in a training checkpoint), or nil for the root.
@@ -21,7 +21,7 @@ public struct StateDict: Sendable {
     public init(_ store: WeightStore, migrate: Bool = true) {
         var source: String? = nil
         var picked = store.entries
-        for w in StateDict.wrapperKeys {
+        for w in CheckpointWeights.wrapperKeys {
             let prefix = w + "."
             if case .dict? = store.root[w], store.entries.contains(where: { $0.key.hasPrefix(prefix) }) {
                 source = w

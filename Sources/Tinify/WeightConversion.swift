@@ -1,4 +1,4 @@
-// TinifyKit: `tinify convert`: model weights from any supported format to HDF5, safetensors or
+// Tinify: `tinify convert`: model weights from any supported format to HDF5, safetensors or
 // a torch zip, bit-exact, with canonical keys and the architecture recorded.
 import Dispatch
 import Synchronization
@@ -67,7 +67,7 @@ public enum WeightConversion {
     /// Converts `input` to `output`. The model weights (a training checkpoint's `state_dict`) are
     /// written under canonical keys; `keepKeys` writes every tensor under its key as stored.
     /// An existing `output` is refused unless `force`. The write is atomic.
-    public static func convert(input: String, output: String, architecture: String? = nil, keepKeys: Bool = false,
+    public static func convert(input: String, output: String, architecture: Architecture? = nil, keepKeys: Bool = false,
                                compress: Bool = false, force: Bool = false, progress: WriteProgress? = nil,
                                options: WeightReadOptions = WeightReadOptions()) throws -> ConversionSummary {
         guard let format = OutputFormat(path: output) else { throw ConversionError.unknownOutputFormat(output) }
@@ -81,10 +81,9 @@ public enum WeightConversion {
         let sourceSHA = format == .hdf5 ? BackgroundHash(file) : nil
         defer { sourceSHA?.finish() }
         let store = try WeightFile.open(file: file, options: options)
-        let stateDict = StateDict(store)
+        let stateDict = CheckpointWeights(store)
         var report: VerificationReport?
-        if let name = architecture {
-            guard let id = ArchitectureID(rawValue: name) else { throw ArchitectureError.unknownArchitecture(name) }
+        if let id = architecture {
             let r = try id.verify(stateDict).report
             guard r.ok else { throw ConversionError.doesNotFit(r) }
             report = r

@@ -1,0 +1,79 @@
+// Tinify: images as tensors — an N×3×H×W float32 tensor in [0, 1], as torchvision's `ToTensor`
+// gives it — with CompressAI's padding (compressai.ops.compute_padding: centred, zeros), its
+// crop, 8-bit PNG files and the PSNR eval_model reports.
+import TinifyCore
+import TinifyRuntime
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An image as the models take it: an N×3×H×W float32 tensor in [0, 1].
+public typealias ImageTensor = FloatTensor
+
+extension FloatTensor {
+    /// Reads a PNG image (8-bit RGB, RGBA with alpha dropped, or grayscale) as a 1×3×H×W tensor
+    /// of level / 255.
+    public init(contentsOfFile path: String) throws {
+        self = try PNGImage.read(path)
+    }
+
+    /// The height (dimension 2 of an NCHW tensor; 0 for a tensor of fewer dimensions).
+    public var height: Int { shape.count == 4 ? shape[2] : 0 }
+    /// The width (dimension 3 of an NCHW tensor; 0 for a tensor of fewer dimensions).
+    public var width: Int { shape.count == 4 ? shape[3] : 0 }
+
+    /// The image padded with zeros to sides that are multiples of `multiple`, centred (the
+    /// extra pixel of an odd padding goes right and bottom), as CompressAI's `eval_model` and
+    /// `codec.py` pad before coding. A tensor that is not NCHW, or a `multiple` below 1, is
+    /// returned unchanged.
+    public func padded(toMultipleOf multiple: Int) -> FloatTensor {
+        guard shape.count == 4, multiple >= 1 else { return self }
+        return Padding(height: height, width: width, multiple: multiple).pad(self)
+    }
+
+    /// The centred `height × width` crop: undoes `padded(toMultipleOf:)` for the original size.
+    /// Sizes larger than the image's keep the image's.
+    public func cropped(toHeight targetHeight: Int, width targetWidth: Int) -> FloatTensor {
+        guard shape.count == 4 else { return self }
+        let (th, tw) = (Swift.max(0, Swift.min(targetHeight, height)), Swift.max(0, Swift.min(targetWidth, width)))
+        let (top, left) = ((height - th) / 2, (width - tw) / 2)
+        let (h0, w0) = (height, width)
+        return FloatTensor(shape: [shape[0], shape[1], th, tw]) { dst in
+            withUnsafeBufferPointer { src in
+                for p in 0..<(shape[0] * shape[1]) {
+                    for y in 0..<th {
+                        for x in 0..<tw { dst[(p * th + y) * tw + x] = src[(p * h0 + y + top) * w0 + x + left] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The PSNR in dB of this reconstruction against `reference`, on the 8-bit levels the PNG
+    /// files hold: this image as `tinify decompress` and CompressAI's `codec.py` write it (clamped
+    /// to [0, 1], v · 255 truncated, torchvision's `ToPILImage`), the reference rounded to the
+    /// nearest level (exact for an image read from a PNG). +∞ when they are equal, NaN when the
+    /// shapes differ.
+    public func psnr(to reference: FloatTensor) -> Double {
+        guard shape == reference.shape else { return .nan }
+        var sum = 0.0
+        withUnsafeBufferPointer { a in
+            reference.withUnsafeBufferPointer { b in
+                for i in 0..<a.count {
+                    let d = Double(PNGImage.level(a[i], nearest: false)) - Double(PNGImage.level(b[i], nearest: true))
+                    sum += d * d
+                }
+            }
+        }
+        let mse = sum / Double(Swift.max(count, 1))
+        return 10 * log10(255 * 255 / mse)
+    }
+
+    /// Writes the first image as an 8-bit RGB PNG with `ToPILImage`'s levels (as `tinify
+    /// decompress` does), atomically.
+    public func write(toFile path: String) throws {
+        try PNGImage.write(self, to: path, levels: .truncated)
+    }
+}

@@ -1,0 +1,111 @@
+// Tinify: the one implementation behind the seven model classes. A model holds its state dict
+// (canonical keys, verified against the architecture's declaration) and the runtime engine built
+// from it; `loadStateDict` and `update` replace tensors and rebuild the engine, as loading into a
+// PyTorch module replaces its parameters.
+import TinifyArchitectures
+import TinifyRuntime
+
+/// The base class of the seven zoo models (`ScaleHyperprior`, `Cheng2020Anchor`, …): each is
+/// this class bound to one `Architecture`. Build one with `fromStateDict` on the class you want,
+/// or with `loadModel(contentsOfFile:)` when the architecture is to be detected.
+public class ZooModel: CompressionModel, @unchecked Sendable {
+    /// The architecture.
+    public let architecture: Architecture
+    /// N and M.
+    public let hyperparameters: Hyperparameters
+    private let lock = Lock()
+    private var state: StateDict
+    private var builtEngine: (any CompressionRuntimeModel)?
+
+    /// The architecture a class stands for (nil for `ZooModel` itself).
+    class var declaredArchitecture: Architecture? { nil }
+
+    /// Builds the model of `architecture` from `stateDict`, strictly (see `fromStateDict`).
+    required init(architecture: Architecture, strict stateDict: StateDict) throws {
+        let (report, _) = try architecture.verify(stateDict.checkpointWeights)
+        guard report.ok else { throw ArchitectureError.mismatch(report) }
+        self.architecture = architecture
+        hyperparameters = report.hyperparameters
+        state = ZooModel.canonicalOrder(stateDict, architecture, report.hyperparameters)
+    }
+
+    /// CompressAI's `from_state_dict`: the model with N and M inferred from the weights' shapes,
+    /// verified against the architecture's declaration. A state dict that does not fit throws
+    /// `ArchitectureError.mismatch` naming every missing, unexpected and mis-shaped key.
+    public class func fromStateDict(_ stateDict: StateDict) throws -> Self {
+        guard let architecture = declaredArchitecture else {
+            throw ArchitectureError.noArchitectureFits(closest: try? ArchitectureDetector.detect(stateDict.checkpointWeights))
+        }
+        return try Self(architecture: architecture, strict: stateDict)
+    }
+
+    /// N, the channels of the transforms.
+    public var N: Int { hyperparameters.N }
+    /// M, the channels of the latent y.
+    public var M: Int { hyperparameters.M }
+
+    /// The runtime engine over the current state dict, built on first use after each change.
+    private func engine() throws -> any CompressionRuntimeModel {
+        try lock.withLock {
+            if let e = builtEngine { return e }
+            let e = try RuntimeModels.make(architecture, store: state.store)
+            builtEngine = e
+            return e
+        }
+    }
+
+    /// `state` with the declaration's keys first, in declaration order (CompressAI's `state_dict()` order).
+    private static func canonicalOrder(_ s: StateDict, _ a: Architecture, _ h: Hyperparameters) -> StateDict {
+        var ordered = StateDict()
+        for d in a.declarations(h) { if let t = s[d.key] { ordered[d.key] = t } }
+        return ordered
+    }
+
+    @discardableResult
+    public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws -> StateDictLoadReport {
+        let (report, _) = try architecture.verify(stateDict.checkpointWeights, hyperparameters: hyperparameters)
+        if strict && !report.ok { throw ArchitectureError.mismatch(report) }
+        let refused = Set(report.problems.filter { $0.kind != .missing }.map(\.key))
+        try lock.withLock {
+            var merged = state
+            for (key, tensor) in stateDict where merged[key] != nil && !refused.contains(key) { merged[key] = tensor }
+            // Tensors that fit one by one can still disagree with each other (one CDF buffer of a
+            // table): the merged whole must fit too, or nothing changes.
+            let (whole, _) = try architecture.verify(merged.checkpointWeights, hyperparameters: hyperparameters)
+            guard whole.ok else { throw ArchitectureError.mismatch(whole) }
+            state = merged
+            builtEngine = nil
+        }
+        return StateDictLoadReport(report.problems)
+    }
+
+    @discardableResult
+    public func update(force: Bool = false) throws -> Bool {
+        let buffers = try engine().update(scaleTable: nil, force: force)
+        guard !buffers.isEmpty else { return false }
+        lock.withLock {
+            for (key, tensor) in buffers { state[key] = tensor }
+            builtEngine = nil
+        }
+        return true
+    }
+
+    public func auxLoss() -> Double { (try? engine().auxLoss()) ?? .nan }
+
+    public func callAsFunction(_ x: ImageTensor) throws -> ForwardResult { try engine().forward(x) }
+
+    public func compress(_ x: ImageTensor) throws -> CompressedLatents { try engine().compress(x) }
+
+    public func decompress(_ compressed: CompressedLatents, bitExact: Bool) throws -> ImageTensor {
+        try engine().decompress(compressed, bitExact: bitExact)
+    }
+
+    public func stateDict() -> StateDict { lock.withLock { state } }
+
+    public func stateDict(for part: ModelPart) -> StateDict {
+        StateDict(stateDict().entries.filter { part.keeps($0.key) })
+    }
+
+    /// The runtime engine (for the codec file and the command).
+    package var runtime: any CompressionRuntimeModel { get throws { try engine() } }
+}

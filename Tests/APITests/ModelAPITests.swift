@@ -1,0 +1,165 @@
+// The library's model API, as a user of `import Tinify` calls it, on every architecture's fixture
+// (written by CompressAI 1.2.8): from_state_dict with N and M inferred, load_state_dict strict and
+// not, update(force=) in place, aux_loss, forward, compress / decompress, state_dict() and its
+// files, and the encoder / decoder parts.
+import XCTest
+import Tinify
+import TestSupport
+
+final class ModelAPITests: XCTestCase {
+    /// Each fixture of `Tests/Fixtures/index.json`: architecture, N, M, checkpoints.
+    private struct Fixture {
+        let architecture: Architecture
+        let n: Int, m: Int
+        let checkpoint: String, notUpdated: String, image: String
+    }
+
+    private func fixtures() throws -> [Fixture] {
+        let index = try XCTUnwrap(try Fixtures.json("index.json") as? [String: Any])
+        let models = try XCTUnwrap(index["models"] as? [String: [String: Any]])
+        return try models.keys.sorted().map { stem in
+            let m = try XCTUnwrap(models[stem])
+            return Fixture(architecture: try XCTUnwrap(Architecture(rawValue: try XCTUnwrap(m["architecture"] as? String))),
+                           n: try XCTUnwrap(m["N"] as? Int), m: try XCTUnwrap(m["M"] as? Int),
+                           checkpoint: Fixtures.path(try XCTUnwrap(m["checkpoint"] as? String)),
+                           notUpdated: Fixtures.path(try XCTUnwrap(m["not_updated"] as? String)),
+                           image: Fixtures.path(try XCTUnwrap(m["image"] as? String)))
+        }
+    }
+
+    private func bytes(_ t: Tensor) -> [UInt8] { t.contiguousBytes().withUnsafeBytes { Array($0) } }
+
+    /// The contract program's steps, for each of the seven architectures with its own class.
+    func testEveryArchitectureThroughItsClass() throws {
+        let all = try fixtures()
+        XCTAssertEqual(Set(all.map(\.architecture)), Set(Architecture.allCases))
+        for f in all {
+            let name = f.architecture.rawValue
+            let state = try StateDict(contentsOfFile: f.notUpdated)
+            let net = try f.architecture.modelType.fromStateDict(state)
+            XCTAssertTrue(type(of: net) == f.architecture.modelType, name)
+            XCTAssertEqual([net.N, net.M], [f.n, f.m], name)
+            XCTAssertEqual(net.architecture, f.architecture)
+
+            // load_state_dict: one bias missing.
+            let bias = try XCTUnwrap(state.keys.first { $0.hasPrefix("g_a.0.") && $0.hasSuffix(".bias") }, name)
+            var partial = state
+            XCTAssertNotNil(partial.removeValue(forKey: bias))
+            XCTAssertEqual(partial.count, state.count - 1)
+            let report = try net.loadStateDict(partial, strict: false)
+            XCTAssertEqual(report.missingKeys, [bias], name)
+            XCTAssertEqual(report.unexpectedKeys, [], name)
+            XCTAssertThrowsError(try net.loadStateDict(partial, strict: true), name) { error in
+                XCTAssertTrue(String(describing: error).contains("missing \(bias)"), "\(error)")
+            }
+            XCTAssertNoThrow(try net.loadStateDict(state, strict: true), name)
+
+            // update(force=True) in place: the tables equal CompressAI's, and coding then works.
+            XCTAssertThrowsError(try net.compress(try ImageTensor(contentsOfFile: f.image)), "\(name): coded before update")
+            XCTAssertTrue(try net.update(force: true), name)
+            XCTAssertFalse(try net.update(force: false), "\(name): a second update without force changes nothing")
+            let reference = try StateDict(contentsOfFile: f.checkpoint)
+            let updated = net.stateDict()
+            XCTAssertEqual(updated.keys, reference.keys, "\(name): state_dict() keys and order")
+            for key in reference.keys {
+                XCTAssertEqual(bytes(try XCTUnwrap(updated[key])), bytes(try XCTUnwrap(reference[key])), "\(name): \(key)")
+            }
+            XCTAssertTrue(net.auxLoss().isFinite, name)
+
+            // forward, compress, decompress.
+            let x = try ImageTensor(contentsOfFile: f.image)
+            let padded = x.padded(toMultipleOf: 64)
+            let out = try net(padded)
+            let factorized = f.architecture == .bmshj2018Factorized || f.architecture == .bmshj2018FactorizedReLU
+            XCTAssertEqual(out.likelihoods.keys.sorted(), factorized ? ["y"] : ["y", "z"], name)
+            XCTAssertEqual(out.xHat.shape, padded.shape, name)
+            let compressed = try net.compress(padded)
+            let fromCheckpoint = try loadModel(contentsOfFile: f.checkpoint)
+            XCTAssertTrue(type(of: fromCheckpoint) == f.architecture.modelType, name)
+            XCTAssertEqual(compressed, try fromCheckpoint.compress(padded), "\(name): the same strings as CompressAI's tables give")
+            let xHat = try net.decompress(compressed).cropped(toHeight: x.height, width: x.width)
+            XCTAssertEqual(xHat.shape, x.shape, name)
+            XCTAssertEqual(xHat.psnr(to: x), try psnrOfWrittenPNG(xHat, x), "\(name): PSNR of the decoded PNG")
+        }
+    }
+
+    /// The PSNR of the PNG `tinify decompress` would write for `xHat` against `x`, computed from
+    /// the file read back.
+    private func psnrOfWrittenPNG(_ xHat: ImageTensor, _ x: ImageTensor) throws -> Double {
+        let path = Fixtures.scratch("psnr") + "/decoded.png"
+        try xHat.write(toFile: path)
+        let back = try ImageTensor(contentsOfFile: path)
+        var sum = 0.0
+        for i in 0..<x.count {
+            let d = Double(back[i] * 255).rounded() - Double(x[i] * 255).rounded()
+            sum += d * d
+        }
+        return 10 * log10(255 * 255 / (sum / Double(x.count)))
+    }
+
+    /// A training checkpoint (`state_dict` wrapper, optimizer state) needs no re-wrapping.
+    func testTrainingCheckpointAndDetection() throws {
+        let state = try StateDict(contentsOfFile: Fixtures.path("mbt2018-mean-N8-M12-training.pth"))
+        XCTAssertEqual(state.wrapperKey, "state_dict")
+        XCTAssertFalse(state.keys.contains { $0.hasPrefix("state_dict.") || $0.hasPrefix("optimizer") })
+        let net = try MeanScaleHyperprior.fromStateDict(state)
+        XCTAssertEqual([net.N, net.M], [8, 12])
+        XCTAssertThrowsError(try ScaleHyperprior.fromStateDict(state)) { error in
+            XCTAssertTrue(String(describing: error).contains("does not fit bmshj2018-hyperprior"), "\(error)")
+        }
+        XCTAssertThrowsError(try ZooModel.fromStateDict(state), "the base class stands for no architecture")
+        let old = try loadModel(contentsOfFile: Fixtures.path("cheng2020-anchor-N8-M8-old-keys-v1.pth"))
+        XCTAssertTrue(old is Cheng2020Anchor)
+    }
+
+    /// state_dict() written in each format reads back to the same tensors and the same model.
+    func testStateDictFilesRoundTrip() throws {
+        let net = try loadModel(contentsOfFile: Fixtures.path("mbt2018-N8-M12.pth"))
+        let state = net.stateDict()
+        let dir = Fixtures.scratch("api-files")
+        for ext in ["h5", "safetensors", "pth"] {
+            let path = "\(dir)/model.\(ext)"
+            try state.write(toFile: path)
+            let back = try StateDict(contentsOfFile: path)
+            // safetensors orders its header by key; the other formats keep the state dict's order.
+            XCTAssertEqual(back.keys, ext == "safetensors" ? state.keys.sorted() : state.keys, ext)
+            XCTAssertEqual(try loadModel(contentsOfFile: path).stateDict().keys, state.keys, "\(ext): the model's order")
+            for (key, t) in state { XCTAssertEqual(bytes(try XCTUnwrap(back[key])), bytes(t), "\(ext): \(key)") }
+            XCTAssertTrue(try loadModel(contentsOfFile: path) is JointAutoregressiveHierarchicalPriors, ext)
+        }
+        XCTAssertThrowsError(try state.write(toFile: "\(dir)/model.txt"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/model.txt"))
+    }
+
+    /// A StateDict behaves as an ordered dictionary and is a value.
+    func testStateDictIsAnOrderedValue() throws {
+        let original = try StateDict(contentsOfFile: Fixtures.path("bmshj2018-hyperprior-N8-M12.pth"))
+        var copy = original
+        let first = try XCTUnwrap(copy.keys.first)
+        let t = try XCTUnwrap(copy.removeValue(forKey: first))
+        XCTAssertNil(copy[first])
+        XCTAssertNotNil(original[first])
+        copy[first] = t
+        XCTAssertEqual(copy.keys.last, first)
+        XCTAssertEqual(copy.count, original.count)
+        XCTAssertNil(copy.removeValue(forKey: "no.such.key"))
+    }
+
+    /// A non-strict load refuses mis-shaped tensors and keeps the model's own.
+    func testNonStrictLoadReportsMismatchedAndUnexpectedKeys() throws {
+        let net = try loadModel(contentsOfFile: Fixtures.path("bmshj2018-hyperprior-N8-M12.pth"))
+        let before = net.stateDict()
+        var other = before
+        other["g_a.0.weight"] = try XCTUnwrap(before["g_a.2.weight"])  // [8, 8, 5, 5], not [8, 3, 5, 5]
+        other["extra.weight"] = try XCTUnwrap(before["g_a.0.bias"])
+        let report = try net.loadStateDict(other, strict: false)
+        XCTAssertEqual(report.mismatchedKeys, ["g_a.0.weight"])
+        XCTAssertEqual(report.unexpectedKeys, ["extra.weight"])
+        XCTAssertEqual(report.missingKeys, [])
+        XCTAssertEqual(bytes(try XCTUnwrap(net.stateDict()["g_a.0.weight"])), bytes(try XCTUnwrap(before["g_a.0.weight"])))
+        XCTAssertThrowsError(try net.loadStateDict(other, strict: true)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("g_a.0.weight") && text.contains("extra.weight"), text)
+        }
+    }
+}
