@@ -146,3 +146,5 @@ public enum WeightConversion {
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }
+
+extension ConversionError: TinifyError {}

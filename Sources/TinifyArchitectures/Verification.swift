@@ -132,3 +132,5 @@ extension CompressionArchitecture {
     /// M.
     public var M: Int { hyperparameters.M }
 }
+
+extension ArchitectureError: TinifyError {}

@@ -1,4 +1,5 @@
 // TinifyContainer: errors in the outer file structure (zip, legacy stream, sniffing).
+import TinifyCore
 import TinifyPickle
 
 /// An error in a checkpoint's container, with the offset, record or limit involved.
@@ -42,3 +43,5 @@ public enum ContainerError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension ContainerError: TinifyError {}

@@ -105,7 +105,7 @@ public enum FileError: Error, CustomStringConvertible {
         case .cannotOpen(_, let r): return "cannot open: \(r)"
         case .notARegularFile: return "not a regular file"
         case .cannotWrite(let p, let r): return "cannot write \(p): \(r)"
-        case .outputExists(let p): return "\(p) exists (use --force to replace it)"
+        case .outputExists(let p): return "\(p) exists"
         }
     }
 }
@@ -174,3 +174,5 @@ public struct ByteRegion: @unchecked Sendable {
     /// The bytes as an array (a copy).
     public var array: [UInt8] { withUnsafeBytes { Array($0) } }
 }
+
+extension FileError: TinifyError {}

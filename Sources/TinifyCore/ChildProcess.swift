@@ -130,3 +130,5 @@ public enum ChildProcess {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }
+
+extension ChildProcessError: TinifyError {}

@@ -91,3 +91,5 @@ private extension String {
         return String(s)
     }
 }
+
+extension MemoryBudgetError: TinifyError {}

@@ -178,3 +178,5 @@ public struct Tensor: @unchecked Sendable {
         }
     }
 }
+
+extension TensorViewError: TinifyError {}

@@ -27,3 +27,5 @@ extension Tensor {
         }
     }
 }
+
+extension TensorValueError: TinifyError {}

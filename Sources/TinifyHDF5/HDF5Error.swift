@@ -64,3 +64,5 @@ public enum HDF5Error: Error, CustomStringConvertible {
         }
     }
 }
+
+extension HDF5Error: TinifyError {}

@@ -1,4 +1,5 @@
 // TinifyPickle: what can go wrong while running a pickle, always with the byte offset.
+import TinifyCore
 
 /// An error from the restricted pickle machine. Every case carries the offset of the opcode.
 public enum PickleError: Error, CustomStringConvertible, Equatable {
@@ -67,3 +68,5 @@ public enum ErrorText {
         return String(out)
     }
 }
+
+extension PickleError: TinifyError {}

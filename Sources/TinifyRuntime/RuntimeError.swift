@@ -1,5 +1,6 @@
 // TinifyRuntime: running CompressAI image-compression models (Ballé 2018, Minnen 2018, Cheng 2020)
 // on the CPU. Errors are values: nothing here traps on data read from a file.
+import TinifyCore
 import TinifyArchitectures
 
 /// Why a model cannot be built or run.
@@ -46,3 +47,5 @@ public enum RuntimeError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension RuntimeError: TinifyError {}

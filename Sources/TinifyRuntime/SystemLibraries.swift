@@ -6,7 +6,11 @@ import TinifyCore
 /// The system libraries the runtime loads on first use.
 enum SystemLibraries {
     /// Loads OpenBLAS, or throws `RuntimeError.libraryUnavailable` with the loader's reason.
-    static func loadBLAS() throws { try load(clazy_load_blas) }
+    /// Runs the process set-up if the program asked for it (`ProcessSettings`).
+    static func loadBLAS() throws {
+        try load(clazy_load_blas)
+        if BLASSetup.requested.withLock({ $0 }) { BLASSetup.configure }
+    }
 
     /// Loads libpng, or throws `RuntimeError.libraryUnavailable` with the loader's reason.
     static func loadPNG() throws { try load(clazy_load_png) }

@@ -80,3 +80,5 @@ public enum SafetensorsError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension SafetensorsError: TinifyError {}

@@ -19,3 +19,5 @@ public enum TorchWriterError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension TorchWriterError: TinifyError {}

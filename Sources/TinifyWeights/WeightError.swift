@@ -44,3 +44,5 @@ public enum WeightError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension WeightError: TinifyError {}

@@ -1,6 +1,7 @@
 // tinify: every failure is one line on stderr, `error: <file>: <what>`, and exit status 1.
 import ArgumentParser
 import TinifyCore
+import Tinify
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,8 @@ func reportingErrors(_ file: String, _ body: () throws -> Void) throws {
         var text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
         // The library states the fact; the command adds what the user can do about it.
         if error is MemoryBudgetError { text += " (raise it with --max-memory or TINIFY_MAX_MEMORY)" }
+        if case CodingError.notUpdated = error { text += " (run `tinify update` first)" }
+        if case FileError.outputExists = error { text += " (use --force to replace it)" }
         Console.error("error: \(file): \(text)\n")
         throw ExitCode(1)
     }

@@ -23,7 +23,13 @@ struct TinifyCommand: ParsableCommand {
         if let inspect = InspectRequest(arguments: arguments) { inspect.runAndExit() }
         // OpenBLAS starts worker threads at load that spin for ~0.1 s; only eval, compress and decompress do BLAS work
         // (and they manage the threads themselves), so every other command stops them at once.
-        if !["eval", "compress", "decompress"].contains(arguments.first ?? "") { stopIdleBLASThreads() }
+        if ["eval", "compress", "decompress"].contains(arguments.first ?? "") {
+            // The command owns its process: OpenBLAS runs one thread per call (the kernels
+            // spread tiles over the cores), set up when a kernel first loads it.
+            try? ProcessSettings.configureOpenBLAS(whenFirstUsed: true)
+        } else {
+            stopIdleBLASThreads()
+        }
         main(nil)
     }
 }

@@ -163,3 +163,48 @@ final class ModelAPITests: XCTestCase {
         }
     }
 }
+
+/// The library is a guest in its user's process.
+final class GuestTests: XCTestCase {
+    /// Buffers a model's runs leave for reuse are freed when the last model goes.
+    func testBuffersAreReleasedWhenTheModelGoes() throws {
+        do {
+            let net = try loadModel(contentsOfFile: Fixtures.path("bmshj2018-hyperprior-N8-M12.pth"))
+            _ = try net(try ImageTensor(contentsOfFile: Fixtures.path("image-64x64.png")))
+            XCTAssertGreaterThan(BufferPool.idleBytes, 0, "a forward pass leaves buffers for the next")
+        }
+        XCTAssertEqual(BufferPool.idleBytes, 0)
+    }
+
+    /// Library errors state facts; the command's advice is the command's.
+    func testMessagesStateFacts() throws {
+        let net = try loadModel(contentsOfFile: Fixtures.path("bmshj2018-hyperprior-N8-M12-not-updated.pth"))
+        XCTAssertThrowsError(try net.compress(try ImageTensor(contentsOfFile: Fixtures.path("image-64x64.png")))) { error in
+            XCTAssertEqual(String(describing: error), "entropy_bottleneck has no CDF tables: update() has not run")
+        }
+    }
+}
+
+/// Every stage's error answers the same questions (`TinifyError`).
+final class ErrorProtocolTests: XCTestCase {
+    func testStageKindKeyOffsetAndFile() throws {
+        // A pickle that calls os.system, read through the zip container.
+        XCTAssertThrowsError(try StateDict(contentsOfFile: Fixtures.path("hostile/rce-reduce-os-system.pth"))) { error in
+            let e = error as? any TinifyError
+            XCTAssertNotNil(e, "\(error)")
+            XCTAssertEqual(e?.underlying?.kind, "forbiddenGlobal", "\(error)")
+            XCTAssertNotNil(e?.offset, "\(error): the offset of the forbidden global")
+        }
+        XCTAssertThrowsError(try StateDict(contentsOfFile: "/no/such/file.pth")) { error in
+            let e = error as? any TinifyError
+            XCTAssertEqual(e?.file, "/no/such/file.pth", "\(error)")
+            XCTAssertEqual(e?.underlying?.stage, "File")
+        }
+        let state = try StateDict(contentsOfFile: Fixtures.path("bmshj2018-hyperprior-N8-M12.pth"))
+        XCTAssertThrowsError(try MeanScaleHyperprior.fromStateDict(state)) { error in
+            let e = error as? any TinifyError
+            XCTAssertEqual(e?.stage, "Architecture")
+            XCTAssertEqual(e?.kind, "mismatch")
+        }
+    }
+}

@@ -235,7 +235,7 @@ final class CodecFileTests: XCTestCase {
         let raw = Fixtures.path("\(hyperprior)-N8-M12-not-updated.pth")
         let n = try ToolProcess.run(tinify, ["compress", "--checkpoint", raw, image, "-o", dir + "/raw.bin"])
         XCTAssertEqual(n.status, 1)
-        XCTAssertEqual(n.stderr, "error: \(raw): entropy_bottleneck has no CDF tables (run `tinify update` first)\n")
+        XCTAssertEqual(n.stderr, "error: \(raw): entropy_bottleneck has no CDF tables: update() has not run (run `tinify update` first)\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/raw.bin"))
     }
 }

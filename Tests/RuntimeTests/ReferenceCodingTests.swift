@@ -57,7 +57,7 @@ final class ReferenceCodingTests: XCTestCase {
         let raw = try RuntimeModels.make(fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.notUpdated)))
         let x = FloatTensor(shape: [1, 3, 64, 64], repeating: 0.5)
         XCTAssertThrowsError(try raw.compress(x)) {
-            XCTAssertEqual(String(describing: $0), "entropy_bottleneck has no CDF tables (run `tinify update` first)")
+            XCTAssertEqual(String(describing: $0), "entropy_bottleneck has no CDF tables: update() has not run")
         }
         let model = try RuntimeModels.make(fixture.architecture, store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
         let good = try model.compress(x)

@@ -17,6 +17,15 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     private var state: StateDict
     private var builtEngine: (any CompressionRuntimeModel)?
 
+    /// How many models are alive: when the last one goes, the buffers its runs left for reuse
+    /// are freed.
+    private static let alive = Protected(0)
+
+    deinit {
+        let last = ZooModel.alive.withLock { n -> Bool in n -= 1; return n == 0 }
+        if last { BufferPool.drain() }
+    }
+
     /// The architecture a class stands for (nil for `ZooModel` itself).
     class var declaredArchitecture: Architecture? { nil }
 
@@ -27,6 +36,7 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
         self.architecture = architecture
         hyperparameters = report.hyperparameters
         state = ZooModel.canonicalOrder(stateDict, architecture, report.hyperparameters)
+        ZooModel.alive.withLock { $0 += 1 }
     }
 
     /// CompressAI's `from_state_dict`: the model with N and M inferred from the weights' shapes,

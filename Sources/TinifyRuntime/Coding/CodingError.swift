@@ -1,6 +1,7 @@
 // TinifyRuntime: errors of entropy coding — a checkpoint's CDF tables that cannot code, symbols
 // out of range, and bitstreams that are truncated or malformed. Bitstreams are untrusted input:
 // every read is bounded by the stream's length and every count by a limit.
+import TinifyCore
 
 /// Why symbols cannot be coded or a bitstream cannot be decoded.
 public enum CodingError: Error, CustomStringConvertible, Equatable {
@@ -27,7 +28,7 @@ public enum CodingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .badTable(let k, let r): return "cannot code with \(k): \(r)"
-        case .notUpdated(let p): return "\(p) has no CDF tables (run `tinify update` first)"
+        case .notUpdated(let p): return "\(p) has no CDF tables: update() has not run"
         case .indexOutOfRange(let i, let n): return "cdf index \(i) outside a table of \(n) rows"
         case .truncated(let b): return "bitstream truncated at byte \(b)"
         case .badLength(let n): return "bitstream of \(n) bytes (a multiple of 4, at least 8, expected)"
@@ -38,3 +39,5 @@ public enum CodingError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension CodingError: TinifyError {}

@@ -12,8 +12,34 @@ import TinifyCore
 import Glibc
 #endif
 
+/// Process-wide settings the library never makes on its own: the command (or a program that owns
+/// its process) asks for them.
+public enum ProcessSettings {
+    /// Sets OpenBLAS up for Tinify's kernels, once per process: loads it (throwing
+    /// `RuntimeError.libraryUnavailable` when it cannot be), upgrades a generic fallback core to
+    /// the one the CPU's features call for (unless `OPENBLAS_CORETYPE` is set), makes every BLAS
+    /// call single-threaded (the kernels spread tiles over the cores themselves) and stops
+    /// OpenBLAS's idle worker threads. These change OpenBLAS for the whole process, so call it
+    /// only where no other code relies on OpenBLAS's own threading. Without it the kernels work
+    /// the same, with OpenBLAS as the process has it.
+    ///
+    /// With `whenFirstUsed`, nothing is loaded now: the set-up runs when a kernel first loads
+    /// OpenBLAS (a run on the deterministic kernels alone never does).
+    public static func configureOpenBLAS(whenFirstUsed: Bool = false) throws {
+        if whenFirstUsed {
+            BLASSetup.requested.withLock { $0 = true }
+        } else {
+            try SystemLibraries.loadBLAS()
+            BLASSetup.configure
+        }
+    }
+}
+
 /// Chooses OpenBLAS's kernels and thread count once per process.
 enum BLASSetup {
+    /// Whether the set-up is to run when OpenBLAS is first loaded.
+    static let requested = Protected(false)
+
     typealias VoidFunction = @convention(c) () -> Void
     typealias NameFunction = @convention(c) () -> UnsafeMutablePointer<CChar>?
 
@@ -38,11 +64,8 @@ enum BLASSetup {
     /// Runs once: upgrades a generic fallback core, then makes each BLAS call single-threaded
     /// (the kernels spread tiles over the cores themselves) and stops OpenBLAS's idle threads.
     static let configure: Void = {
-        // OpenBLAS is loaded on first use (CLazyLibraries), globally, so that its exported
-        // helpers below can be found. `RuntimeModels.make` has loaded it already (and thrown
-        // the reason if it could not); kernels used on their own load it here, and a library
-        // that cannot be loaded then stops the process at the first BLAS call.
-        _ = LazyLibrary.failure(of: clazy_load_blas)
+        // OpenBLAS is loaded (globally, so that its exported helpers below can be found) by
+        // `ProcessSettings.configureOpenBLAS` before this runs.
         let generic: Set<String> = ["Prescott", "Katmai", "Coppermine", "Northwood", "Banias", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom"]
         if Environment.value("OPENBLAS_CORETYPE") == nil,
            let current = coreName(), generic.contains(current),

@@ -3,7 +3,7 @@
 // and zeroing hundreds of megabytes of new pages per forward pass.
 
 /// Float buffers kept for reuse, by capacity.
-enum BufferPool {
+package enum BufferPool {
     private static let lock = Lock()
     nonisolated(unsafe) private static var free: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
     nonisolated(unsafe) private static var pooledBytes = 0
@@ -25,6 +25,18 @@ enum BufferPool {
         }
         if let pooled { return pooled }
         return (UnsafeMutablePointer<Float>.allocate(capacity: n), n)
+    }
+
+    /// The bytes kept idle for reuse.
+    package static var idleBytes: Int { lock.withLock { pooledBytes } }
+
+    /// Frees every idle buffer (buffers in use return to the pool, which starts empty again).
+    package static func drain() {
+        let idle = lock.withLock { () -> [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] in
+            defer { free = []; pooledBytes = 0 }
+            return free
+        }
+        for f in idle { f.pointer.deallocate() }
     }
 
     /// Returns a buffer of `capacity` floats from `take`.

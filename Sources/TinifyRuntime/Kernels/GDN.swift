@@ -76,7 +76,6 @@ public final class GDN: @unchecked Sendable {
         let tiles = max((plane + target - 1) / target, min(Parallel.workers * 2, max(1, plane / 256)))
         let step = (plane + tiles - 1) / tiles
         let inverse = self.inverse
-        if case .fast = mode { _ = Parallel.configureBLAS }
         return FloatTensor(shape: x.shape) { out in
             x.withUnsafeBufferPointer { px in
                 gamma.withUnsafeBufferPointer { pg in

@@ -84,7 +84,6 @@ struct GemmConvKernel: @unchecked Sendable {
             }
             return
         }
-        _ = Parallel.configureBLAS
         a.withUnsafeBufferPointer { pa in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                         1, pa.baseAddress, Int32(k), b, Int32(ldb), 0, c, Int32(ldc))

@@ -50,3 +50,17 @@ final class Deferred<Value>: @unchecked Sendable {
         }
     }
 }
+
+/// A value read and written under a lock.
+package final class Protected<Value>: @unchecked Sendable {
+    private let lock = Lock()
+    private var value: Value
+
+    /// A protected `value`.
+    package init(_ value: Value) { self.value = value }
+
+    /// Runs `body` on the value, holding the lock.
+    package func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        try lock.withLock { try body(&value) }
+    }
+}

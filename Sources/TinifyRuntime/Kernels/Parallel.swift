@@ -12,9 +12,6 @@ public enum Parallel {
         return Environment.processorCount
     }()
 
-    /// Sets OpenBLAS up (fast kernels, one thread per call: the kernels parallelise across tiles).
-    public static var configureBLAS: Void { BLASSetup.configure }
-
     /// Calls `body(i)` for every `i` in `0..<n`, concurrently when `n > 1`.
     ///
     /// `body` is not `Sendable`: the kernels' bodies capture the buffers they write. The contract

@@ -38,7 +38,6 @@ extension WinogradKernel {
     func callAsFunction(_ x: FloatTensor, _ act: Activation) -> FloatTensor {
         precondition(x.c == inC, "winograd input has \(x.c) channels, expected \(inC)")  // Conv2d checked it (a thrown error)
         let (h, w, s) = (x.h, x.w, shuffle)
-        _ = Parallel.configureBLAS
         return x.withUnsafeBufferPointer { px in
             FloatTensor(shape: [x.n, outC / (s * s), h * s, w * s]) { out in
                 for b in 0..<x.n {
@@ -52,7 +51,6 @@ extension WinogradKernel {
     /// (inC × h × w, every element) for each batch item.
     func apply(n: Int, h: Int, w: Int, act: Activation, fill: (Int, UnsafeMutablePointer<Float>) -> Void) -> FloatTensor {
         let s = shuffle
-        _ = Parallel.configureBLAS
         return withScratch(inC * h * w) { input in
             FloatTensor(shape: [n, outC / (s * s), h * s, w * s]) { out in
                 for b in 0..<n {
