@@ -65,6 +65,7 @@ public struct ModelCheck {
         fields += [
             ("ok", .bool(ok)),
             ("updated", .bool(report?.updated ?? false)),
+            ("part", report?.part.map { .string($0.rawValue) } ?? .null),
             ("state_dict", stateDict.source.map { .string($0) } ?? .null),
             ("renamed", .array(stateDict.renamed.map { .object([("rule", .string($0.rule)), ("keys", .int($0.count))]) })),
             ("problems", .array((report?.problems ?? []).map { p in
@@ -86,6 +87,7 @@ public struct ModelCheck {
         if let r = report {
             let verdict = r.ok ? "fits" : failure == nil ? "does not fit" : "closest architecture:"
             out += "\(file): \(verdict) \(r.architecture.rawValue) (\(r.architecture.className), \(r.hyperparameters))\n"
+            if let part = r.part { out += "part: \(part.rawValue) only (no \(part.droppedPrefixes.map { String($0.dropLast()) }.joined(separator: ", ")))\n" }
             out += "updated: \(r.updated ? "yes (CDF tables present)" : "no (CDF tables empty: run `tinify update`)")\n"
         } else {
             out += "\(file): no architecture could be checked\n"

@@ -37,6 +37,8 @@ public enum ConversionError: Error, CustomStringConvertible {
     case sameFile(String)
     /// `--arch` was given and the weights do not fit it.
     case doesNotFit(VerificationReport)
+    /// One side of the codec was asked for, but the weights fit no architecture (or hold the other side).
+    case partNeedsArchitecture(ModelPart)
 
     /// A one-line description.
     public var description: String {
@@ -44,6 +46,7 @@ public enum ConversionError: Error, CustomStringConvertible {
         case .unknownOutputFormat(let p): return "cannot tell the output format of '\(p)' (use .h5, .hdf5, .pth, .pt or .safetensors)"
         case .sameFile(let p): return "input and output are the same file '\(p)'"
         case .doesNotFit(let r): return ArchitectureError.mismatch(r).description
+        case .partNeedsArchitecture(let p): return "the \(p.rawValue) part needs weights that fit an architecture and hold that side"
         }
     }
 }
@@ -66,8 +69,9 @@ public struct ConversionSummary {
 public enum WeightConversion {
     /// Converts `input` to `output`. The model weights (a training checkpoint's `state_dict`) are
     /// written under canonical keys; `keepKeys` writes every tensor under its key as stored.
-    /// An existing `output` is refused unless `force`. The write is atomic.
-    public static func convert(input: String, output: String, architecture: Architecture? = nil, keepKeys: Bool = false,
+    /// An existing `output` is refused unless `force`. The write is atomic. With `part`, only what
+    /// that side of the codec needs is written (the weights must fit an architecture).
+    public static func convert(input: String, output: String, architecture: Architecture? = nil, part: ModelPart? = nil, keepKeys: Bool = false,
                                compress: Bool = false, force: Bool = false, progress: WriteProgress? = nil,
                                options: WeightReadOptions = WeightReadOptions()) throws -> ConversionSummary {
         guard let format = OutputFormat(path: output) else { throw ConversionError.unknownOutputFormat(output) }
@@ -90,7 +94,13 @@ public enum WeightConversion {
         } else {
             report = try? ArchitectureDetector.detect(stateDict)
         }
-        let entries = keepKeys ? store.entries : stateDict.entries
+        var entries = keepKeys ? store.entries : stateDict.entries
+        if let part {
+            guard let r = report else { throw ConversionError.partNeedsArchitecture(part) }
+            if let own = r.part, own != part { throw ConversionError.partNeedsArchitecture(part) }
+            let canonical = Dictionary(stateDict.originalKeys.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            entries = entries.filter { part.keeps(keepKeys ? canonical[$0.key] ?? $0.key : $0.key) }
+        }
         var roles: [String: String] = [:]
         if let r = report {
             let byCanonical = Dictionary(r.architecture.declarations(r.hyperparameters).map { ($0.key, $0.role.torchRole) }, uniquingKeysWith: { a, _ in a })

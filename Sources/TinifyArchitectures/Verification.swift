@@ -15,6 +15,9 @@ public struct VerificationReport: Sendable {
     public let updated: Bool
     /// Renaming rules that fired.
     public let renamed: [RenameRecord]
+    /// The side of the codec the state dict holds, when it holds one side only (every tensor of
+    /// the other side's transforms absent, everything else fitting); nil for a whole model.
+    public let part: ModelPart?
 
     /// Whether the state dict fits.
     public var ok: Bool { problems.isEmpty }
@@ -47,9 +50,17 @@ public enum ArchitectureError: Error, CustomStringConvertible {
 }
 
 extension Architecture {
-    /// N and M as `from_state_dict` infers them.
+    /// N and M as `from_state_dict` infers them; without g_a's first layer (a decoder's state
+    /// dict, or a broken one), from the synthesis transform's first layer instead (`g_s.0.weight` is [M, N, 5, 5];
+    /// `g_s.0.conv1.weight` is [N, N, 3, 3]).
     public func inferHyperparameters(_ tensors: [String: Tensor]) throws -> Hyperparameters {
         let (nKey, mKey) = probes
+        if tensors[nKey] == nil {
+            let key = mEqualsN ? "h_s.0.weight" : "g_s.0.weight"
+            if let t = tensors[key], t.shape.count == 4 {
+                return mEqualsN ? Hyperparameters(N: t.shape[0], M: t.shape[0]) : Hyperparameters(N: t.shape[1], M: t.shape[0])
+            }
+        }
         guard let n = tensors[nKey], n.shape.count == 4 else { throw ArchitectureError.cannotInferHyperparameters(architecture: rawValue, key: nKey) }
         guard let mKey else { return Hyperparameters(N: n.shape[0], M: n.shape[0]) }
         guard let m = tensors[mKey], m.shape.count == 4 else { throw ArchitectureError.cannotInferHyperparameters(architecture: rawValue, key: mKey) }
@@ -67,8 +78,12 @@ extension Architecture {
         for e in stateDict.entries where !declared.contains(e.key) {
             problems.append(Problem(.unexpected, e.key, actual: shapeText(e.tensor.shape)))
         }
-        let report = VerificationReport(architecture: self, hyperparameters: h, problems: problems,
-                                        updated: scope.emptyDynamicKeys.isEmpty, renamed: stateDict.renamed)
+        let part = ModelPart.allCases.first { part in
+            !problems.isEmpty && problems.allSatisfy { $0.kind == .missing && !part.keeps($0.key) }
+                && stateDict.entries.allSatisfy { part.keeps($0.key) }
+        }
+        let report = VerificationReport(architecture: self, hyperparameters: h, problems: part == nil ? problems : [],
+                                        updated: scope.emptyDynamicKeys.isEmpty, renamed: stateDict.renamed, part: part)
         return (report, model)
     }
 

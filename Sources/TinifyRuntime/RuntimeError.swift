@@ -27,6 +27,8 @@ public enum RuntimeError: Error, CustomStringConvertible {
     case image(path: String, reason: String)
     /// A layer given a tensor it was not built for (channels, element count); names the layer.
     case layerMismatch(String)
+    /// The model holds one side of the codec only (`ModelPart`): this transform is not in it.
+    case transformAbsent(String)
 
     /// A one-line, lowercase description naming the key involved.
     public var description: String {
@@ -41,6 +43,7 @@ public enum RuntimeError: Error, CustomStringConvertible {
         case .image(_, let r): return r
         case .libraryUnavailable(let r): return r
         case .layerMismatch(let r): return "layer mismatch: \(r)"
+        case .transformAbsent(let t): return "\(t) is not in this model (its state dict holds one side of the codec only)"
         case .doesNotFit(let r):
             return "weights do not fit \(r.architecture.rawValue) (\(r.hyperparameters)): \(r.problems.count) problems: "
                 + r.problems.map(\.description).joined(separator: "; ")

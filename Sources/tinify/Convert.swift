@@ -12,6 +12,7 @@ struct Convert: ParsableCommand {
     @Argument(help: "Input weights file (any supported format).") var input: String
     @Argument(help: "Output file: .h5/.hdf5, .pth/.pt or .safetensors.") var output: String
     @Option(help: "Require this architecture (zoo name); detected when absent.") var arch: Architecture?
+    @Option(help: "Write only one side of the codec: encoder (no g_s) or decoder (no g_a, h_a).") var part: ModelPart?
     @Flag(help: "Write every tensor under its key as stored (no renames, training state kept).") var keepKeys = false
     @Option(help: "HDF5 compression: gzip (chunked, shuffle + deflate).") var compress: String?
     @Flag(help: "Replace OUT if it exists.") var force = false
@@ -21,11 +22,11 @@ struct Convert: ParsableCommand {
         try reportingErrors(input) {
             if let c = compress, c != "gzip" { throw ValidationError("--compress supports only gzip") }
             let bar = isatty(2) != 0 ? ProgressBar() : nil
-            let summary = try WeightConversion.convert(input: input, output: output, architecture: arch, keepKeys: keepKeys,
+            let summary = try WeightConversion.convert(input: input, output: output, architecture: arch, part: part, keepKeys: keepKeys,
                                                        compress: compress == "gzip", force: force, progress: bar?.update,
                                                        options: readOptions(try memory.budget()))
             bar?.finish()
-            let arch = summary.architecture.map { " as \($0.architecture.rawValue) (\($0.hyperparameters))" } ?? ""
+            let arch = summary.architecture.map { " as \($0.architecture.rawValue) (\($0.hyperparameters))" + (part.map { ", \($0.rawValue) only" } ?? "") } ?? ""
             let renames = summary.renamed.isEmpty ? "" : ", renamed: " + summary.renamed.map { "\($0.rule) (\($0.count))" }.joined(separator: ", ")
             print("\(output): \(summary.tensors) tensors, \(summary.bytes) bytes\(arch)\(renames)")
         }

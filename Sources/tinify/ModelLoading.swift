@@ -34,3 +34,4 @@ func decimal(_ v: Double, _ digits: Int) -> String {
 }
 
 extension Architecture: ExpressibleByArgument {}
+extension ModelPart: ExpressibleByArgument {}

@@ -208,3 +208,50 @@ final class ErrorProtocolTests: XCTestCase {
         }
     }
 }
+
+/// Split deployment artifacts (CompressAI #299): an encoder without g_s, a decoder without g_a
+/// and h_a, each built on its own, and what one compresses the other decodes.
+final class ModelPartTests: XCTestCase {
+    func testEncoderAndDecoderPartsOfEveryArchitecture() throws {
+        let index = try XCTUnwrap(try Fixtures.json("index.json") as? [String: Any])
+        let models = try XCTUnwrap(index["models"] as? [String: [String: Any]])
+        let x = try ImageTensor(contentsOfFile: Fixtures.path("image-64x64.png"))
+        let dir = Fixtures.scratch("parts")
+        for (_, m) in models.sorted(by: { $0.key < $1.key }) {
+            let full = try loadModel(contentsOfFile: Fixtures.path(try XCTUnwrap(m["checkpoint"] as? String)))
+            let name = full.architecture.rawValue
+            XCTAssertNil(full.part)
+            let encoderState = full.stateDict(for: .encoder), decoderState = full.stateDict(for: .decoder)
+            XCTAssertFalse(encoderState.keys.contains { $0.hasPrefix("g_s.") }, name)
+            XCTAssertFalse(decoderState.keys.contains { $0.hasPrefix("g_a.") || $0.hasPrefix("h_a.") }, name)
+            XCTAssertEqual(encoderState.count + decoderState.count,
+                           full.stateDict().count + full.stateDict().keys.filter { ModelPart.encoder.keeps($0) && ModelPart.decoder.keeps($0) }.count, name)
+
+            // The decoder file alone: detected, N and M from g_s, decodes the full model's strings.
+            try decoderState.write(toFile: "\(dir)/\(name)-decoder.h5")
+            let decoder = try loadModel(contentsOfFile: "\(dir)/\(name)-decoder.h5")
+            XCTAssertEqual(decoder.architecture, full.architecture, name)
+            XCTAssertEqual(decoder.part, .decoder, name)
+            XCTAssertEqual([decoder.N, decoder.M], [full.N, full.M], name)
+            let encoder = try full.architecture.modelType.fromStateDict(encoderState)
+            XCTAssertEqual(encoder.part, .encoder, name)
+
+            let compressed = try encoder.compress(x)
+            XCTAssertEqual(compressed, try full.compress(x), "\(name): the encoder writes the full model's strings")
+            XCTAssertEqual(try decoder.decompress(compressed).data, try full.decompress(compressed).data, "\(name): the decoder decodes them")
+            XCTAssertThrowsError(try decoder.compress(x), name) { error in
+                XCTAssertTrue(String(describing: error).contains("g_a is not in this model"), "\(error)")
+            }
+            XCTAssertThrowsError(try encoder.decompress(compressed), name)
+        }
+    }
+
+    /// A state dict missing one g_a tensor is a broken model, not a decoder.
+    func testOneMissingAnalysisTensorIsNotADecoder() throws {
+        var state = try StateDict(contentsOfFile: Fixtures.path("bmshj2018-hyperprior-N8-M12.pth"))
+        state.removeValue(forKey: "g_a.0.weight")
+        XCTAssertThrowsError(try ScaleHyperprior.fromStateDict(state)) { error in
+            XCTAssertTrue(String(describing: error).contains("missing g_a.0.weight") && !String(describing: error).contains("g_a.2"), "\(error)")
+        }
+    }
+}

@@ -179,6 +179,40 @@ final class CodecFileTests: XCTestCase {
 
     // MARK: Command line
 
+    /// `tinify convert --part decoder` writes a file without g_a and h_a that `tinify verify`
+    /// calls a decoder and `tinify decompress` decodes the full model's stream with, to the same
+    /// PNG; the encoder part compresses to the same bytes; `--reference` prints the PSNR.
+    func testCommandLineSplitDeployment() throws {
+        let tinify = try XCTUnwrap(ToolProcess.tinifyPath(), "no tinify beside the test bundle; build with `swift build --build-tests`")
+        let dir = scratch()
+        let checkpoint = Fixtures.path("mbt2018-N8-M12.pth")
+        for part in ["encoder", "decoder"] {
+            let r = try ToolProcess.run(tinify, ["convert", checkpoint, "\(dir)/\(part).h5", "--part", part])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdoutText.contains("as mbt2018 (N=8 M=12), \(part) only"), r.stdoutText)
+            let v = try ToolProcess.run(tinify, ["verify", "\(dir)/\(part).h5"])
+            XCTAssertEqual(v.status, 0, v.stdoutText)
+            XCTAssertTrue(v.stdoutText.contains("part: \(part) only"), v.stdoutText)
+        }
+        for (model, bin) in [(checkpoint, "full.bin"), ("\(dir)/encoder.h5", "encoder.bin")] {
+            let c = try ToolProcess.run(tinify, ["compress", "--checkpoint", model, image, "-o", "\(dir)/\(bin)"])
+            XCTAssertEqual(c.status, 0, c.stderr)
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/full.bin")), try Data(contentsOf: URL(fileURLWithPath: "\(dir)/encoder.bin")))
+        var psnr: [String] = []
+        for (model, png) in [(checkpoint, "full.png"), ("\(dir)/decoder.h5", "decoder.png")] {
+            let d = try ToolProcess.run(tinify, ["decompress", "--checkpoint", model, "\(dir)/full.bin", "-o", "\(dir)/\(png)", "--reference", image])
+            XCTAssertEqual(d.status, 0, d.stderr)
+            psnr.append(d.stdoutText.split(separator: "\n").last.map(String.init) ?? "")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/full.png")), try Data(contentsOf: URL(fileURLWithPath: "\(dir)/decoder.png")))
+        XCTAssertTrue(psnr[0].hasPrefix("psnr ") && psnr[0].hasSuffix(" dB"), psnr[0])
+        XCTAssertEqual(psnr[0], psnr[1])
+        let refused = try ToolProcess.run(tinify, ["compress", "--checkpoint", "\(dir)/decoder.h5", image, "-o", "\(dir)/x.bin"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("g_a is not in this model"), refused.stderr)
+    }
+
     func testCommandLineCompressAndDecompress() throws {
         let tinify = try XCTUnwrap(ToolProcess.tinifyPath(), "no tinify beside the test bundle; build with `swift build --build-tests`")
         let dir = scratch()

@@ -54,20 +54,6 @@ extension CompressionModel {
     }
 }
 
-/// One side of a codec: what an encoder or a decoder deployment needs of a model.
-public enum ModelPart: String, Sendable, CaseIterable {
-    /// Everything but the synthesis transform g_s.
-    case encoder
-    /// Everything but the analysis transforms g_a and h_a.
-    case decoder
-
-    /// The key prefixes this side does without.
-    var droppedPrefixes: [String] { self == .encoder ? ["g_s."] : ["g_a.", "h_a."] }
-
-    /// Whether `key` belongs to this side.
-    func keeps(_ key: String) -> Bool { !droppedPrefixes.contains { key.hasPrefix($0) } }
-}
-
 /// What a non-strict `loadStateDict` could not load, as PyTorch's `_IncompatibleKeys` reports it
 /// (with the mis-shaped keys too, which PyTorch refuses outright).
 public struct StateDictLoadReport: Sendable, CustomStringConvertible {

@@ -13,6 +13,10 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     public let architecture: Architecture
     /// N and M.
     public let hyperparameters: Hyperparameters
+    /// The side of the codec the model holds when it was built from one side's state dict
+    /// (`stateDict(for:)`, `tinify convert --part`); nil for a whole model. A decoder cannot
+    /// `compress` or run the forward pass, an encoder cannot `decompress`.
+    public let part: ModelPart?
     private let lock = Lock()
     private var state: StateDict
     private var builtEngine: (any CompressionRuntimeModel)?
@@ -35,6 +39,7 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
         guard report.ok else { throw ArchitectureError.mismatch(report) }
         self.architecture = architecture
         hyperparameters = report.hyperparameters
+        part = report.part
         state = ZooModel.canonicalOrder(stateDict, architecture, report.hyperparameters)
         ZooModel.alive.withLock { $0 += 1 }
     }

@@ -23,9 +23,9 @@ public class FactorizedPriorEngine: CompressionRuntimeModel, EntropyModelOwner, 
 
     /// Binds a FactorizedPrior (`relu == false`) or FactorizedPriorReLU from canonical keys.
     init(_ w: WeightReader, relu: Bool) throws {
-        n = try ModelShapes.dim(w, "g_a.0.weight", 0)
-        m = try ModelShapes.dim(w, "g_a.6.weight", 0)
-        let t = try DeclaredTransforms.build(relu ? .bmshj2018FactorizedReLU : .bmshj2018Factorized, w)
+        let id: Architecture = relu ? .bmshj2018FactorizedReLU : .bmshj2018Factorized
+        (n, m) = try w.hyperparameters(id)
+        let t = try DeclaredTransforms.build(id, w)
         (gA, gS) = (t.gA, t.gS)
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: m)
     }

@@ -30,8 +30,7 @@ public class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner, 
     /// Binds the hyperprior model `id` declares from canonical keys.
     init(_ w: WeightReader, _ id: Architecture) throws {
         self.id = id
-        n = try ModelShapes.dim(w, "g_a.0.weight", 0)
-        m = try ModelShapes.dim(w, "g_a.6.weight", 0)
+        (n, m) = try w.hyperparameters(id)
         let t = try DeclaredTransforms.build(id, w)
         (gA, gS, hA, hS) = (t.gA, t.gS, t.hA, t.hS)
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)

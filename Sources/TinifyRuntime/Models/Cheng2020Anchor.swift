@@ -15,7 +15,7 @@ public class Cheng2020AnchorEngine: JointAutoregressiveHierarchicalPriorsEngine,
 
     /// Binds a Cheng2020Anchor from canonical keys (N = g_a.0.conv1.weight[0], M = N).
     public init(_ w: WeightReader) throws {
-        let n = try ModelShapes.dim(w, "g_a.0.conv1.weight", 0)
+        let (n, _) = try w.hyperparameters(.cheng2020Anchor)
         try super.init(w, n: n, m: n, transforms: try DeclaredTransforms.build(.cheng2020Anchor, w))
     }
 

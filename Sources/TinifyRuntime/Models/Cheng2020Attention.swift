@@ -14,7 +14,7 @@ public final class Cheng2020AttentionEngine: Cheng2020AnchorEngine, @unchecked S
 
     /// Binds a Cheng2020Attention from canonical keys (N = g_a.0.conv1.weight[0], M = N).
     public override init(_ w: WeightReader) throws {
-        let n = try ModelShapes.dim(w, "g_a.0.conv1.weight", 0)
+        let (n, _) = try w.hyperparameters(.cheng2020Attention)
         try super.init(w, n: n, m: n, transforms: try DeclaredTransforms.build(.cheng2020Attention, w))
     }
 }

@@ -125,10 +125,20 @@ extension DeclaredTransforms {
     static func build(_ architecture: Architecture, _ w: WeightReader) throws -> Built {
         let d = try declaration(architecture, w.store)
         var b = Built()
+        // One side's state dict (ModelPart) lacks the other side's transforms: those run as an
+        // error naming the transform.
+        func side(_ name: String, _ layers: [Layer], tile: WinogradTile = .f2) throws -> Sequential {
+            guard layers.isEmpty || w.store.keys.contains(where: { $0.hasPrefix(name + ".") }) else {
+                var absent = Sequential()
+                absent.append { _, _ in throw RuntimeError.transformAbsent(name) }
+                return absent
+            }
+            return try sequential(layers, w, tile: tile)
+        }
         func set(_ gA: [Layer], _ gS: [Layer], _ hA: [Layer] = [], _ hS: [Layer] = [], _ ep: [Layer] = []) throws {
-            b.gA = try sequential(gA, w)
-            b.gS = try sequential(gS, w, tile: .f4)
-            b.hA = try sequential(hA, w)
+            b.gA = try side("g_a", gA)
+            b.gS = try side("g_s", gS, tile: .f4)
+            b.hA = try side("h_a", hA)
             b.hS = try sequential(hS, w)
             b.entropyParameters = try sequential(ep, w)
             b.entropyParametersDense = try dense(ep, w)

@@ -49,8 +49,7 @@ public class JointAutoregressiveHierarchicalPriorsEngine: CompressionRuntimeMode
 
     /// Binds an mbt2018 model from canonical keys.
     public convenience init(_ w: WeightReader) throws {
-        let n = try ModelShapes.dim(w, "g_a.0.weight", 0)
-        let m = try ModelShapes.dim(w, "g_a.6.weight", 0)
+        let (n, m) = try w.hyperparameters(.mbt2018)
         try self.init(w, n: n, m: m, transforms: try DeclaredTransforms.build(.mbt2018, w))
     }
 
