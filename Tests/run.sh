@@ -2,7 +2,7 @@
 # The test command: installs what the tests need, builds (debug with the tests, and the release
 # `tinify` that ships), runs every test (XCTest) against the debug build, then the hostile suites
 # again against the release binary (TINIFY_EXE), builds a package that depends on Tinify by git
-# URL and version, then runs every fuzz target for FUZZ_SECONDS (30)
+# URL and version (running the library's contract program), builds the DocC catalog, then runs every fuzz target for FUZZ_SECONDS (30)
 # under AddressSanitizer, and prints one closing line for all of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,12 @@ export TINIFY_EXE="$release"
 run swift test --skip-build --disable-swift-testing --filter 'HostileInputTests|CodecFileTests|PortabilityTests'
 # Tinify as a versioned dependency of another package (by git URL, from: "0.2.0").
 if bash Tests/Dependency/check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+# The DocC catalog builds, every link in it resolving.
+if swift package --disable-sandbox generate-documentation --target Tinify --warnings-as-errors 2>&1 | tail -2; then
+  echo "docc: ok"; passed=$((passed + 1))
+else
+  echo "docc: FAILED"; failed=$((failed + 1)); status=1
+fi
 # Fuzzing: every libFuzzer target under AddressSanitizer, FUZZ_SECONDS each (0 skips).
 if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
   log="$(mktemp)"
