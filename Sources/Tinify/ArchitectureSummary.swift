@@ -3,24 +3,24 @@ import TinifyWeights
 import TinifyArchitectures
 
 /// The architecture a store's weights fit, if any, with N and M.
-public struct ArchitectureSummary {
+package struct ArchitectureSummary {
     /// The report of the fitting architecture (nil when none fits).
-    public let report: VerificationReport?
+    package let report: VerificationReport?
 
     /// Detects the architecture of `store`'s model weights (no error when none fits).
-    public init(_ store: WeightStore) {
+    package init(_ store: WeightStore) {
         report = try? ArchitectureDetector.detect(CheckpointWeights(store))
     }
 
     /// JSON fields: `architecture`, `N`, `M`, `updated` (null when no architecture fits).
-    public var jsonFields: [(String, JSON)] {
+    package var jsonFields: [(String, JSON)] {
         guard let r = report else { return [("architecture", .null), ("N", .null), ("M", .null)] }
         return [("architecture", .string(r.architecture.rawValue)), ("N", .int(r.hyperparameters.N)),
                 ("M", .int(r.hyperparameters.M)), ("updated", .bool(r.updated))]
     }
 
     /// Lines for the human table.
-    public var lines: [String] {
+    package var lines: [String] {
         guard let r = report else { return ["model:     no zoo architecture fits (see `tinify verify`)"] }
         return ["model:     \(r.architecture.rawValue) (\(r.architecture.className)), N=\(r.hyperparameters.N) M=\(r.hyperparameters.M)"
                 + (r.updated ? "" : ", not updated")]

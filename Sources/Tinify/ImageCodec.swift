@@ -8,41 +8,41 @@ import TinifyCore
 import TinifyRuntime
 
 /// Compresses PNG images to codec.py files and back.
-public enum ImageCodec {
+package enum ImageCodec {
     /// codec.py pads every model's input to this multiple ("maximum 6 strides of 2").
-    public static let padMultiple = 64
+    package static let padMultiple = 64
     /// The largest compressed file `decompress` reads.
-    public static let maxFileBytes = 1 << 28
+    package static let maxFileBytes = 1 << 28
 
     /// What `compress` made.
-    public struct Compressed {
+    package struct Compressed {
         /// The file.
-        public let file: CompressedImageFile
+        package let file: CompressedImageFile
         /// Its bytes.
-        public let bytes: [UInt8]
+        package let bytes: [UInt8]
         /// Bits per pixel of the whole file (header included), as codec.py reports it.
-        public var bitsPerPixel: Double { Double(bytes.count * 8) / Double(file.height * file.width) }
+        package var bitsPerPixel: Double { Double(bytes.count * 8) / Double(file.height * file.width) }
         /// Seconds spent in the model and the coder.
-        public let seconds: Double
+        package let seconds: Double
     }
 
     /// Compresses the PNG at `image` with `model`; an image whose estimated memory need is over
     /// `budget` is refused from its header (`MemoryBudgetError`).
-    public static func compress(_ model: any CompressionRuntimeModel, image: String, metric: Int = 0, quality: Int = 1,
+    package static func compress(_ model: any CompressionRuntimeModel, image: String, metric: Int = 0, quality: Int = 1,
                                 budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> Compressed {
         try compress(model, pixels: try read(image, for: model, budget: budget), metric: metric, quality: quality)
     }
 
     /// Reads the PNG at `image` for `model`, refusing from its header an image whose estimated
     /// memory need with `model` is over `budget` (`MemoryBudgetError`).
-    public static func read(_ image: String, for model: any CompressionRuntimeModel,
+    package static func read(_ image: String, for model: any CompressionRuntimeModel,
                             budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> FloatTensor {
         try PNGImage.read(image) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
     }
 
     /// Compresses an image already read (1×3×H×W in [0, 1]) with `model`: errors here come from
     /// the model (its weights), not from the image file.
-    public static func compress(_ model: any CompressionRuntimeModel, pixels x: FloatTensor, metric: Int = 0,
+    package static func compress(_ model: any CompressionRuntimeModel, pixels x: FloatTensor, metric: Int = 0,
                                 quality: Int = 1) throws -> Compressed {
         let start = DispatchTime.now().uptimeNanoseconds
         let padding = Padding(height: x.h, width: x.w, multiple: padMultiple)
@@ -58,13 +58,13 @@ public enum ImageCodec {
     /// estimated memory need is over `budget` is refused before decoding (`MemoryBudgetError`).
     /// `bitExact` runs the synthesis transform on the deterministic kernels, so that the pixels
     /// are the same bits on every machine (the decoding itself always is).
-    public static func decompress(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
+    package static func decompress(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
                                   budget: MemoryBudget = ImageMemory.defaultBudget(), bitExact: Bool = false) throws -> FloatTensor {
         try decompressWithLatent(model, file: file, budget: budget, bitExact: bitExact).image
     }
 
     /// `decompress`, also giving ŷ, the decoded latent (the same bits on every machine).
-    public static func decompressWithLatent(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
+    package static func decompressWithLatent(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
                                             budget: MemoryBudget = ImageMemory.defaultBudget(),
                                             bitExact: Bool = false) throws -> (image: FloatTensor, latent: FloatTensor) {
         guard file.architecture == model.architecture else {

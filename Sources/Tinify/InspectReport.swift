@@ -3,27 +3,27 @@ import TinifyCore
 import TinifyWeights
 
 /// A description of a weights file: its tensors and non-tensor values.
-public struct InspectReport {
+package struct InspectReport {
     /// The store described.
-    public let store: WeightStore
+    package let store: WeightStore
     /// Whether each tensor's SHA-256 is included.
-    public let digest: Bool
+    package let digest: Bool
 
     /// A report on `store`.
-    public init(store: WeightStore, digest: Bool) {
+    package init(store: WeightStore, digest: Bool) {
         self.store = store
         self.digest = digest
     }
 
     /// Every non-tensor leaf, with its key path.
-    public var scalars: [(String, Value)] {
+    package var scalars: [(String, Value)] {
         var out: [(String, Value)] = []
         store.root.forEachScalar { out.append(($0, $1)) }
         return out
     }
 
     /// The JSON object of the `--json` output (schema: `Schemas/inspect.schema.json`).
-    public func json(file: String, extra: [(String, JSON)] = []) -> JSON {
+    package func json(file: String, extra: [(String, JSON)] = []) -> JSON {
         let tensors: [JSON] = store.entries.map { e in
             var fields: [(String, JSON)] = [
                 ("key", .string(e.key)),
@@ -50,7 +50,7 @@ public struct InspectReport {
     }
 
     /// The human-readable table.
-    public func table(file: String, extra: [String] = []) -> String {
+    package func table(file: String, extra: [String] = []) -> String {
         // Built as UTF-8 bytes: String padding and `count` (grapheme counting) cost milliseconds here.
         var rows: [(key: String, dtype: String, shape: String, bytes: String, sha: String)] = []
         rows.reserveCapacity(store.count)

@@ -2,7 +2,7 @@
 // as UTF-8 bytes in one buffer: a 300-tensor report prints in well under a millisecond.
 
 /// A JSON value to print.
-public indirect enum JSON {
+package indirect enum JSON {
     /// A string.
     case string(String)
     /// An integer.
@@ -19,21 +19,21 @@ public indirect enum JSON {
     case object([(String, JSON)])
 
     /// Compact text.
-    public var text: String {
+    package var text: String {
         var out = JSONBytes()
         write(to: &out, pretty: false, level: 0)
         return out.string
     }
 
     /// Indented text (two spaces; arrays of scalars stay on one line).
-    public var pretty: String {
+    package var pretty: String {
         var out = JSONBytes()
         write(to: &out, pretty: true, level: 0)
         return out.string
     }
 
     /// `s` as a JSON string literal.
-    public static func quote(_ s: String) -> String {
+    package static func quote(_ s: String) -> String {
         var out = JSONBytes()
         out.quote(s)
         return out.string

@@ -5,19 +5,19 @@ import TinifyWeights
 import TinifyArchitectures
 
 /// The result of checking a weights file against the architectures.
-public struct ModelCheck {
+package struct ModelCheck {
     /// The report against the detected (or requested) architecture; for a file no architecture
     /// fits, the closest one's.
-    public let report: VerificationReport?
+    package let report: VerificationReport?
     /// The state dict checked.
-    public let stateDict: CheckpointWeights
+    package let stateDict: CheckpointWeights
     /// The hash-prefix check, when the file name carries one (`…-446d5c7f.pth.tar`).
-    public let hashCheck: (expected: String, actual: String)?
+    package let hashCheck: (expected: String, actual: String)?
     /// Why nothing could be checked, when `report` is nil.
-    public let failure: String?
+    package let failure: String?
 
     /// Checks `store` (read from `path`), against `architecture` when given, else detecting it.
-    public init(store: WeightStore, path: String?, architecture: Architecture? = nil) throws {
+    package init(store: WeightStore, path: String?, architecture: Architecture? = nil) throws {
         stateDict = CheckpointWeights(store)
         var report: VerificationReport? = nil
         var failure: String? = nil
@@ -40,10 +40,10 @@ public struct ModelCheck {
     }
 
     /// Whether the weights fit and any hash prefix matches.
-    public var ok: Bool { (report?.ok ?? false) && (hashCheck.map { $0.expected == $0.actual } ?? true) }
+    package var ok: Bool { (report?.ok ?? false) && (hashCheck.map { $0.expected == $0.actual } ?? true) }
 
     /// The 8-hex-digit hash prefix of a zoo-style file name (`name-<hash8>.pth[.tar]`), if any.
-    public static func hashPrefix(_ path: String) -> String? {
+    package static func hashPrefix(_ path: String) -> String? {
         let base = path.split(separator: "/").last.map(String.init) ?? path
         let stem = base.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? base
         guard let dash = stem.lastIndex(of: "-") else { return nil }
@@ -52,7 +52,7 @@ public struct ModelCheck {
     }
 
     /// The `--json` object of `tinify verify`.
-    public func json(file: String) -> JSON {
+    package func json(file: String) -> JSON {
         var fields: [(String, JSON)] = [("file", .string(file))]
         if let r = report {
             fields += [
@@ -82,7 +82,7 @@ public struct ModelCheck {
     }
 
     /// The human-readable report.
-    public func text(file: String) -> String {
+    package func text(file: String) -> String {
         var out = ""
         if let r = report {
             let verdict = r.ok ? "fits" : failure == nil ? "does not fit" : "closest architecture:"

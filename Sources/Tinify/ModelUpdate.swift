@@ -9,21 +9,21 @@ import Glibc
 #endif
 
 /// What `update` wrote.
-public struct UpdateSummary {
+package struct UpdateSummary {
     /// The architecture updated.
-    public let report: VerificationReport
+    package let report: VerificationReport
     /// The buffers recomputed, by key.
-    public let updatedKeys: [String]
+    package let updatedKeys: [String]
     /// The final output path (with the hash suffix when asked for).
-    public let output: String
+    package let output: String
 }
 
 /// Recomputes a checkpoint's CDF tables.
-public enum ModelUpdate {
+package enum ModelUpdate {
     /// Reads `input`, computes the CDF tables as CompressAI's `update(force=True)` does, and writes
     /// the model weights with the new tables to `output` (any format). With `hashName`, the first
     /// 8 hex digits of the output's SHA-256 are appended to its name (`model-1a2b3c4d.pth`).
-    public static func update(input: String, output: String, architecture: Architecture? = nil, force: Bool = false,
+    package static func update(input: String, output: String, architecture: Architecture? = nil, force: Bool = false,
                               hashName: Bool = false, options: WeightReadOptions = WeightReadOptions()) throws -> UpdateSummary {
         guard OutputFormat(path: output) != nil else { throw ConversionError.unknownOutputFormat(output) }
         try AtomicFile.checkAbsent(output, replace: force)
@@ -74,7 +74,7 @@ public enum ModelUpdate {
     }
 
     /// `dir/model.pth.tar` + `1a2b3c4d` → `dir/model-1a2b3c4d.pth.tar`.
-    public static func hashedName(_ path: String, _ hash8: String) -> String {
+    package static func hashedName(_ path: String, _ hash8: String) -> String {
         let ext = suffix(of: path)
         return String(path.dropLast(ext.count)) + "-" + hash8 + ext
     }

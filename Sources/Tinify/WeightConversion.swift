@@ -11,7 +11,7 @@ import Glibc
 #endif
 
 /// The output formats, chosen by the output's extension.
-public enum OutputFormat: String, Sendable {
+package enum OutputFormat: String, Sendable {
     /// `.h5` / `.hdf5`: Tinify's native format.
     case hdf5
     /// `.pth` / `.pt`: a torch zip `torch.load(weights_only=True)` reads.
@@ -52,7 +52,7 @@ public enum ConversionError: Error, CustomStringConvertible {
 }
 
 /// What a conversion wrote.
-public struct ConversionSummary {
+package struct ConversionSummary {
     /// The output format.
     public let format: OutputFormat
     /// Tensors written.
@@ -66,7 +66,7 @@ public struct ConversionSummary {
 }
 
 /// Converts weight files between formats.
-public enum WeightConversion {
+package enum WeightConversion {
     /// Converts `input` to `output`. The model weights (a training checkpoint's `state_dict`) are
     /// written under canonical keys; `keepKeys` writes every tensor under its key as stored.
     /// An existing `output` is refused unless `force`. The write is atomic. With `part`, only what

@@ -6,9 +6,9 @@ import TinifyCore
 import TinifyWeights
 
 /// The comparison of two weight stores.
-public struct WeightDiff {
+package struct WeightDiff {
     /// How one key compares.
-    public enum Status: String, Sendable {
+    package enum Status: String, Sendable {
         /// Same dtype, shape and bytes.
         case identical
         /// Same dtype and shape; values differ but within the tolerances (or only in NaN payloads or the sign of zero).
@@ -25,32 +25,32 @@ public struct WeightDiff {
         case onlyInB = "only-in-b"
 
         /// Whether this status lets `diff` succeed.
-        public var passes: Bool { self == .identical || self == .close }
+        package var passes: Bool { self == .identical || self == .close }
     }
 
     /// One key's comparison.
-    public struct Item {
+    package struct Item {
         /// The key.
-        public let key: String
+        package let key: String
         /// The verdict.
-        public let status: Status
+        package let status: Status
         /// The tensor in A, if any.
-        public let a: Tensor?
+        package let a: Tensor?
         /// The tensor in B, if any.
-        public let b: Tensor?
+        package let b: Tensor?
         /// The largest |a − b| over the elements, when the shapes agree (NaN when only one side is NaN).
-        public let maxAbsDifference: Double?
+        package let maxAbsDifference: Double?
     }
 
     /// Every key of A in A's order, then the keys only in B in B's order.
-    public let items: [Item]
+    package let items: [Item]
     /// The absolute tolerance.
-    public let atol: Double
+    package let atol: Double
     /// The relative tolerance.
-    public let rtol: Double
+    package let rtol: Double
 
     /// Compares `a` with `b`.
-    public init(a: WeightStore, b: WeightStore, atol: Double = 0, rtol: Double = 0) {
+    package init(a: WeightStore, b: WeightStore, atol: Double = 0, rtol: Double = 0) {
         self.atol = atol
         self.rtol = rtol
         var items: [Item] = []
@@ -68,10 +68,10 @@ public struct WeightDiff {
     }
 
     /// Whether every key passes (identical or within tolerance, none missing).
-    public var passes: Bool { items.allSatisfy { $0.status.passes } }
+    package var passes: Bool { items.allSatisfy { $0.status.passes } }
 
     /// The number of keys with `status`.
-    public func count(_ status: Status) -> Int { items.reduce(0) { $0 + ($1.status == status ? 1 : 0) } }
+    package func count(_ status: Status) -> Int { items.reduce(0) { $0 + ($1.status == status ? 1 : 0) } }
 
     // MARK: - Comparing values
 
@@ -202,7 +202,7 @@ public struct WeightDiff {
     }
 
     /// The human-readable report: one line per key that is not identical, then a summary.
-    public func text(fileA: String, fileB: String, storeA: WeightStore, storeB: WeightStore) -> String {
+    package func text(fileA: String, fileB: String, storeA: WeightStore, storeB: WeightStore) -> String {
         var out = "A: \(fileA) (\(storeA.container.rawValue), \(storeA.count) tensors)\n"
         out += "B: \(fileB) (\(storeB.container.rawValue), \(storeB.count) tensors)\n"
         for item in items where item.status != .identical {
@@ -225,7 +225,7 @@ public struct WeightDiff {
     }
 
     /// The `--json` report.
-    public func json(fileA: String, fileB: String, storeA: WeightStore, storeB: WeightStore) -> JSON {
+    package func json(fileA: String, fileB: String, storeA: WeightStore, storeB: WeightStore) -> JSON {
         func side(_ file: String, _ s: WeightStore) -> JSON {
             .object([("file", .string(file)), ("container", .string(s.container.rawValue)), ("tensor_count", .int(s.count))])
         }

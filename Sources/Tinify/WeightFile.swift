@@ -20,7 +20,7 @@ public struct WeightReadOptions: Sendable {
 }
 
 /// Opens weight files of every supported format.
-public enum WeightFile {
+package enum WeightFile {
     /// Reads `path` (torch zip, legacy stream, HDF5 or safetensors, told apart by content) into a weight store.
     public static func open(_ path: String, options: WeightReadOptions = WeightReadOptions()) throws -> WeightStore {
         let file: MappedFile

@@ -6,11 +6,11 @@ import TinifySafetensors
 import TinifyTorchWriter
 
 /// Writes state dicts as HDF5, torch zip or safetensors.
-public enum WeightWriting {
+package enum WeightWriting {
     /// Writes `entries` to `path` (format from its extension) atomically, recording the
     /// architecture of `report` when given. An existing `path` is replaced only with `replace`.
     /// `roles` (HDF5 `role` attributes by key) default to the architecture's declarations.
-    public static func write(entries: [(key: String, tensor: Tensor)], to path: String, report: VerificationReport?,
+    package static func write(entries: [(key: String, tensor: Tensor)], to path: String, report: VerificationReport?,
                              roles given: [String: String]? = nil, sourceContainer: String?, sourceSHA256: (() -> String?)? = nil, compress: Bool = false,
                              replace: Bool, progress: WriteProgress? = nil) throws {
         guard let format = OutputFormat(path: path) else { throw ConversionError.unknownOutputFormat(path) }

@@ -2,7 +2,7 @@
 // of compressai.zoo.image (quality → N, M).
 
 /// An architecture: a type whose initialiser declares (and, over a store, binds) every tensor.
-public protocol CompressionArchitecture: Sendable {
+package protocol CompressionArchitecture: Sendable {
     /// The zoo name.
     static var id: Architecture { get }
     /// N and M.
@@ -32,7 +32,7 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
     public var description: String { rawValue }
 
     /// The Swift type that declares it.
-    public var type: any CompressionArchitecture.Type {
+    package var type: any CompressionArchitecture.Type {
         switch self {
         case .bmshj2018Factorized: return FactorizedPriorDeclaration.self
         case .bmshj2018FactorizedReLU: return FactorizedPriorReLUDeclaration.self
@@ -86,7 +86,7 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
     public var zooQualities: ClosedRange<Int> { mEqualsN ? 1...6 : 1...8 }
 
     /// Every declaration of this architecture at `h`, in state-dict order.
-    public func declarations(_ h: Hyperparameters) -> [TensorDecl] {
+    package func declarations(_ h: Hyperparameters) -> [TensorDecl] {
         let s = ParameterScope(recording: h)
         _ = type.init(s)
         return s.declarations
@@ -94,9 +94,9 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
 }
 
 /// The zoo's quality → (N, M) tables.
-public enum Zoo {
+package enum Zoo {
     /// The zoo's (N, M) for `architecture` at `quality`.
-    public static func hyperparameters(_ architecture: Architecture, quality: Int) -> Hyperparameters? {
+    package static func hyperparameters(_ architecture: Architecture, quality: Int) -> Hyperparameters? {
         architecture.zoo(quality: quality)
     }
 }

@@ -4,14 +4,14 @@
 // ResidualBlockUpsample, AttentionBlock and MaskedConv2d.
 
 /// `ResidualBlock(in, out)`: conv1 3×3 → LReLU → conv2 3×3 → LReLU, + identity (or `skip` 1×1).
-public struct ResidualBlock: Sendable {
+package struct ResidualBlock: Sendable {
     /// The convs.
-    public let conv1: Conv2d, conv2: Conv2d
+    package let conv1: Conv2d, conv2: Conv2d
     /// The 1×1 skip conv, present only when in ≠ out.
-    public let skip: Conv2d?
+    package let skip: Conv2d?
 
     /// Declares the block. `sameWidth` says whether in = out (no skip conv).
-    public init(_ s: ParameterScope, _ input: Dim, _ output: Dim, sameWidth: Bool = true) {
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim, sameWidth: Bool = true) {
         conv1 = s.child("conv1", "Conv2d") { Conv2d($0, input, output, kernel: 3) }
         conv2 = s.child("conv2", "Conv2d") { Conv2d($0, output, output, kernel: 3) }
         skip = sameWidth ? nil : s.child("skip", "Conv2d") { Conv2d($0, input, output, kernel: 1) }
@@ -19,16 +19,16 @@ public struct ResidualBlock: Sendable {
 }
 
 /// `ResidualBlockWithStride(in, out, 2)`: conv1 3×3/2 → LReLU → conv2 3×3 → GDN, + skip 1×1/2.
-public struct ResidualBlockWithStride: Sendable {
+package struct ResidualBlockWithStride: Sendable {
     /// The convs.
-    public let conv1: Conv2d, conv2: Conv2d
+    package let conv1: Conv2d, conv2: Conv2d
     /// The GDN.
-    public let gdn: GDN
+    package let gdn: GDN
     /// The strided 1×1 skip conv.
-    public let skip: Conv2d
+    package let skip: Conv2d
 
     /// Declares the block.
-    public init(_ s: ParameterScope, _ input: Dim, _ output: Dim) {
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim) {
         conv1 = s.child("conv1", "Conv2d") { Conv2d($0, input, output, kernel: 3, stride: 2) }
         conv2 = s.child("conv2", "Conv2d") { Conv2d($0, output, output, kernel: 3) }
         gdn = s.child("gdn", "GDN") { GDN($0, output) }
@@ -37,18 +37,18 @@ public struct ResidualBlockWithStride: Sendable {
 }
 
 /// `ResidualBlockUpsample(in, out, 2)`: subpel → LReLU → conv 3×3 → IGDN, + subpel upsample.
-public struct ResidualBlockUpsample: Sendable {
+package struct ResidualBlockUpsample: Sendable {
     /// The main-path subpel conv.
-    public let subpelConv: SubpelConv
+    package let subpelConv: SubpelConv
     /// The 3×3 conv.
-    public let conv: Conv2d
+    package let conv: Conv2d
     /// The IGDN.
-    public let igdn: GDN
+    package let igdn: GDN
     /// The shortcut subpel conv.
-    public let upsample: SubpelConv
+    package let upsample: SubpelConv
 
     /// Declares the block.
-    public init(_ s: ParameterScope, _ input: Dim, _ output: Dim) {
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim) {
         subpelConv = s.child("subpel_conv", "Sequential") { SubpelConv($0, input, output, r: 2) }
         conv = s.child("conv", "Conv2d") { Conv2d($0, output, output, kernel: 3) }
         igdn = s.child("igdn", "GDN") { GDN($0, output, inverse: true) }
@@ -58,11 +58,11 @@ public struct ResidualBlockUpsample: Sendable {
 
 /// `AttentionBlock(N)`: `conv_a(x)·sigmoid(conv_b(x)) + x`, each branch of three residual units
 /// (1×1 N→N/2, ReLU, 3×3, ReLU, 1×1 N/2→N; + x; ReLU), `conv_b` ending in a 1×1 conv.
-public struct AttentionBlock: Sendable {
+package struct AttentionBlock: Sendable {
     /// One residual unit: convs at `.conv.0`, `.conv.2`, `.conv.4`.
-    public struct Unit: Sendable {
+    package struct Unit: Sendable {
         /// The three convs.
-        public let conv0: Conv2d, conv2: Conv2d, conv4: Conv2d
+        package let conv0: Conv2d, conv2: Conv2d, conv4: Conv2d
         init(_ s: ParameterScope, _ n: Dim) {
             let half: Dim = { if case .n(let a, let b) = n { return .n(a, b * 2) }; if case .m(let a, let b) = n { return .m(a, b * 2) }; return n }()
             (conv0, conv2, conv4) = s.sequential("conv") { q in
@@ -76,12 +76,12 @@ public struct AttentionBlock: Sendable {
         }
     }
     /// The trunk branch.
-    public let convA: [Unit]
+    package let convA: [Unit]
     /// The mask branch's units and final 1×1 conv.
-    public let convB: [Unit], convBOut: Conv2d
+    package let convB: [Unit], convBOut: Conv2d
 
     /// Declares the block over `n` channels.
-    public init(_ s: ParameterScope, _ n: Dim) {
+    package init(_ s: ParameterScope, _ n: Dim) {
         convA = s.sequential("conv_a") { q in (0..<3).map { _ in q.next("ResidualUnit") { Unit($0, n) } } }
         (convB, convBOut) = s.sequential("conv_b") { q in
             let units = (0..<3).map { _ in q.next("ResidualUnit") { Unit($0, n) } }
@@ -92,14 +92,14 @@ public struct AttentionBlock: Sendable {
 
 /// `MaskedConv2d(in, out, 5, mask_type='A')`: a conv whose `mask` buffer is in the state dict.
 /// Saved weights may hold non-zero masked taps: apply the mask before use.
-public struct MaskedConv2d: Sendable {
+package struct MaskedConv2d: Sendable {
     /// The conv (weight and bias).
-    public let conv: Conv2d
+    package let conv: Conv2d
     /// The mask (out, in, k, k).
-    public let mask: BoundTensor
+    package let mask: BoundTensor
 
     /// Declares the masked conv.
-    public init(_ s: ParameterScope, _ input: Dim, _ output: Dim, kernel: Int = 5) {
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim, kernel: Int = 5) {
         conv = Conv2d(s, input, output, kernel: kernel)
         mask = s.tensor("mask", [output, input, .const(kernel), .const(kernel)], role: .buffer)
     }

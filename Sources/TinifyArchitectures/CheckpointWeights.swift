@@ -3,22 +3,22 @@ import TinifyCore
 import TinifyWeights
 
 /// A model's state dict taken from a checkpoint: where it was found and which renames fired.
-public struct CheckpointWeights: Sendable {
+package struct CheckpointWeights: Sendable {
     /// Tensors under their canonical keys, in file order.
-    public let entries: [(key: String, tensor: Tensor)]
+    package let entries: [(key: String, tensor: Tensor)]
     /// The key path of the dict the weights came from (`state_dict` in a training checkpoint), or nil for the root.
-    public let source: String?
+    package let source: String?
     /// Renaming rules that fired.
-    public let renamed: [RenameRecord]
+    package let renamed: [RenameRecord]
     /// Canonical key → original key.
-    public let originalKeys: [String: String]
+    package let originalKeys: [String: String]
 
     /// The wrapper keys searched, in order, for the weights of a training checkpoint.
-    public static let wrapperKeys = ["state_dict", "model", "model_state_dict", "net"]
+    package static let wrapperKeys = ["state_dict", "model", "model_state_dict", "net"]
 
     /// The model weights of `store`: the first of `wrapperKeys` that holds a dict of tensors, else
     /// the root; keys migrated unless `migrate` is false.
-    public init(_ store: WeightStore, migrate: Bool = true) {
+    package init(_ store: WeightStore, migrate: Bool = true) {
         var source: String? = nil
         var picked = store.entries
         for w in CheckpointWeights.wrapperKeys {
@@ -39,7 +39,7 @@ public struct CheckpointWeights: Sendable {
     }
 
     /// Tensors by key (the last wins if a rename made two keys equal).
-    public var byKey: [String: Tensor] {
+    package var byKey: [String: Tensor] {
         var d: [String: Tensor] = [:]
         for e in entries { d[e.key] = e.tensor }
         return d

@@ -14,7 +14,7 @@ public struct Hyperparameters: Equatable, Sendable, CustomStringConvertible {
 
 /// One dimension of a declared shape: a constant, `num·N/den`, `num·M/den` (floor), or a
 /// dynamic size that only the checkpoint fixes (the CDF tables).
-public enum Dim: Equatable, Sendable, CustomStringConvertible {
+package enum Dim: Equatable, Sendable, CustomStringConvertible {
     /// A fixed size.
     case const(Int)
     /// ⌊num·N/den⌋.

@@ -5,18 +5,18 @@ import TinifyCore
 
 /// `EntropyBottleneck(C)` with the default filters (3, 3, 3, 3): five matrices, five biases,
 /// four factors, the quantiles, and the CDF tables `update()` fills.
-public struct EntropyBottleneck: Sendable {
+package struct EntropyBottleneck: Sendable {
     /// `quantiles` (C, 1, 3): lower, median, upper.
-    public let quantiles: BoundTensor
+    package let quantiles: BoundTensor
     /// The CDF tables (dynamic).
-    public let offset: BoundTensor, quantizedCDF: BoundTensor, cdfLength: BoundTensor
+    package let offset: BoundTensor, quantizedCDF: BoundTensor, cdfLength: BoundTensor
     /// `target` (3) and `likelihood_lower_bound.bound` (1).
-    public let target: BoundTensor, likelihoodBound: BoundTensor
+    package let target: BoundTensor, likelihoodBound: BoundTensor
     /// `matrices.k`, `biases.k` (k = 0…4) and `factors.k` (k = 0…3).
-    public let matrices: [BoundTensor], biases: [BoundTensor], factors: [BoundTensor]
+    package let matrices: [BoundTensor], biases: [BoundTensor], factors: [BoundTensor]
 
     /// Declares an entropy bottleneck over `channels`.
-    public init(_ s: ParameterScope, _ channels: Dim) {
+    package init(_ s: ParameterScope, _ channels: Dim) {
         quantiles = s.tensor("quantiles", [channels, .const(1), .const(3)])
         offset = s.tensor("_offset", [channels], role: .dynamicBuffer, kind: .integer)
         quantizedCDF = s.tensor("_quantized_cdf", [channels, .dynamic("L")], role: .dynamicBuffer, kind: .integer)
@@ -38,16 +38,16 @@ public struct EntropyBottleneck: Sendable {
 }
 
 /// `GaussianConditional(None)`: CDF tables and scale table sized by `update()`, plus bounds.
-public struct GaussianConditional: Sendable {
+package struct GaussianConditional: Sendable {
     /// The CDF tables (dynamic, T rows of width L).
-    public let offset: BoundTensor, quantizedCDF: BoundTensor, cdfLength: BoundTensor
+    package let offset: BoundTensor, quantizedCDF: BoundTensor, cdfLength: BoundTensor
     /// `scale_table` (T), dynamic.
-    public let scaleTable: BoundTensor
+    package let scaleTable: BoundTensor
     /// `scale_bound`, `likelihood_lower_bound.bound`, `lower_bound_scale.bound` (each [1]).
-    public let scaleBound: BoundTensor, likelihoodBound: BoundTensor, lowerBoundScale: BoundTensor
+    package let scaleBound: BoundTensor, likelihoodBound: BoundTensor, lowerBoundScale: BoundTensor
 
     /// Declares a Gaussian conditional.
-    public init(_ s: ParameterScope) {
+    package init(_ s: ParameterScope) {
         offset = s.tensor("_offset", [.dynamic("T")], role: .dynamicBuffer, kind: .integer)
         quantizedCDF = s.tensor("_quantized_cdf", [.dynamic("T"), .dynamic("L")], role: .dynamicBuffer, kind: .integer)
         cdfLength = s.tensor("_cdf_length", [.dynamic("T")], role: .dynamicBuffer, kind: .integer)

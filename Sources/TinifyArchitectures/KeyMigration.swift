@@ -3,7 +3,7 @@
 // place, applied once, and every rule that fired is reported.
 
 /// One renaming rule.
-public struct KeyRule: Sendable {
+package struct KeyRule: Sendable {
     /// Its name, as reported.
     public let name: String
     /// The new key, or nil when the rule does not apply.
@@ -21,7 +21,7 @@ public struct RenameRecord: Sendable, Equatable {
 }
 
 /// The ordered key-migration rules.
-public enum KeyMigration {
+package enum KeyMigration {
     /// `module.` (DataParallel), `.downsample.` → `.skip.`, v1 `_biases.K` lists and 1.1 `_biasK` names.
     public static let rules: [KeyRule] = [
         KeyRule(name: "strip-module-prefix") { $0.hasPrefix("module.") ? String($0.dropFirst(7)) : nil },

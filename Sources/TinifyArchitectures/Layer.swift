@@ -1,7 +1,7 @@
 // TinifyArchitectures: one slot of an `nn.Sequential` transform, and the helpers that declare them.
 
 /// One slot of a sequential transform (g_a, g_s, h_a, h_s, entropy_parameters).
-public enum Layer: Sendable {
+package enum Layer: Sendable {
     /// `nn.Conv2d` (padding k/2).
     case conv(Conv2d)
     /// `nn.ConvTranspose2d` (padding k/2, output padding stride−1).
@@ -26,29 +26,29 @@ public enum Layer: Sendable {
 
 extension SequentialScope {
     /// A conv (k, stride) from `i` to `o` channels.
-    public func conv(_ i: Dim, _ o: Dim, k: Int = 5, stride: Int = 2) -> Layer {
+    package func conv(_ i: Dim, _ o: Dim, k: Int = 5, stride: Int = 2) -> Layer {
         .conv(next("Conv2d") { Conv2d($0, i, o, kernel: k, stride: stride) })
     }
     /// A transposed conv (k 5, stride 2) from `i` to `o` channels.
-    public func deconv(_ i: Dim, _ o: Dim, k: Int = 5, stride: Int = 2) -> Layer {
+    package func deconv(_ i: Dim, _ o: Dim, k: Int = 5, stride: Int = 2) -> Layer {
         .deconv(next("ConvTranspose2d") { ConvTranspose2d($0, i, o, kernel: k, stride: stride) })
     }
     /// GDN over `c` channels.
-    public func gdn(_ c: Dim) -> Layer { .gdn(next("GDN") { GDN($0, c) }) }
+    package func gdn(_ c: Dim) -> Layer { .gdn(next("GDN") { GDN($0, c) }) }
     /// IGDN over `c` channels.
-    public func igdn(_ c: Dim) -> Layer { .gdn(next("GDN") { GDN($0, c, inverse: true) }) }
+    package func igdn(_ c: Dim) -> Layer { .gdn(next("GDN") { GDN($0, c, inverse: true) }) }
     /// ReLU (no tensors).
-    public func relu() -> Layer { slot(); return .relu }
+    package func relu() -> Layer { slot(); return .relu }
     /// LeakyReLU (no tensors).
-    public func leakyReLU() -> Layer { slot(); return .leakyReLU }
+    package func leakyReLU() -> Layer { slot(); return .leakyReLU }
     /// A subpel conv from `i` to `o` channels, upscaling by `r`.
-    public func subpel(_ i: Dim, _ o: Dim, r: Int = 2) -> Layer { .subpel(next("Sequential") { SubpelConv($0, i, o, r: r) }) }
+    package func subpel(_ i: Dim, _ o: Dim, r: Int = 2) -> Layer { .subpel(next("Sequential") { SubpelConv($0, i, o, r: r) }) }
     /// A residual block.
-    public func residual(_ i: Dim, _ o: Dim) -> Layer { .residual(next("ResidualBlock") { ResidualBlock($0, i, o) }) }
+    package func residual(_ i: Dim, _ o: Dim) -> Layer { .residual(next("ResidualBlock") { ResidualBlock($0, i, o) }) }
     /// A strided residual block.
-    public func residualWithStride(_ i: Dim, _ o: Dim) -> Layer { .residualWithStride(next("ResidualBlockWithStride") { ResidualBlockWithStride($0, i, o) }) }
+    package func residualWithStride(_ i: Dim, _ o: Dim) -> Layer { .residualWithStride(next("ResidualBlockWithStride") { ResidualBlockWithStride($0, i, o) }) }
     /// An upsampling residual block.
-    public func residualUpsample(_ i: Dim, _ o: Dim) -> Layer { .residualUpsample(next("ResidualBlockUpsample") { ResidualBlockUpsample($0, i, o) }) }
+    package func residualUpsample(_ i: Dim, _ o: Dim) -> Layer { .residualUpsample(next("ResidualBlockUpsample") { ResidualBlockUpsample($0, i, o) }) }
     /// An attention block.
-    public func attention(_ n: Dim) -> Layer { .attention(next("AttentionBlock") { AttentionBlock($0, n) }) }
+    package func attention(_ n: Dim) -> Layer { .attention(next("AttentionBlock") { AttentionBlock($0, n) }) }
 }

@@ -4,18 +4,18 @@
 // Conv2d (out, in, kh, kw), ConvTranspose2d (in, out, kh, kw).
 
 /// `nn.Conv2d` with bias. Padding is `kernel / 2`.
-public struct Conv2d: Sendable {
+package struct Conv2d: Sendable {
     /// Weight (out, in, k, k).
-    public let weight: BoundTensor
+    package let weight: BoundTensor
     /// Bias (out).
-    public let bias: BoundTensor
+    package let bias: BoundTensor
     /// Kernel size.
-    public let kernel: Int
+    package let kernel: Int
     /// Stride.
-    public let stride: Int
+    package let stride: Int
 
     /// Declares `weight` and `bias` of a conv from `input` to `output` channels.
-    public init(_ s: ParameterScope, _ input: Dim, _ output: Dim, kernel: Int, stride: Int = 1) {
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim, kernel: Int, stride: Int = 1) {
         weight = s.tensor("weight", [output, input, .const(kernel), .const(kernel)])
         bias = s.tensor("bias", [output])
         self.kernel = kernel
@@ -24,18 +24,18 @@ public struct Conv2d: Sendable {
 }
 
 /// `nn.ConvTranspose2d` with bias, padding `kernel / 2`, output padding `stride − 1`.
-public struct ConvTranspose2d: Sendable {
+package struct ConvTranspose2d: Sendable {
     /// Weight (in, out, k, k).
-    public let weight: BoundTensor
+    package let weight: BoundTensor
     /// Bias (out).
-    public let bias: BoundTensor
+    package let bias: BoundTensor
     /// Kernel size.
-    public let kernel: Int
+    package let kernel: Int
     /// Stride.
-    public let stride: Int
+    package let stride: Int
 
     /// Declares a transposed conv from `input` to `output` channels.
-    public init(_ s: ParameterScope, _ input: Dim, _ output: Dim, kernel: Int = 5, stride: Int = 2) {
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim, kernel: Int = 5, stride: Int = 2) {
         weight = s.tensor("weight", [input, output, .const(kernel), .const(kernel)])
         bias = s.tensor("bias", [output])
         self.kernel = kernel
@@ -45,20 +45,20 @@ public struct ConvTranspose2d: Sendable {
 
 /// `compressai.layers.GDN` (or IGDN): stored β and γ are reparametrised; effective values are
 /// `max(stored, bound)² − pedestal`, with bound and pedestal kept as buffers.
-public struct GDN: Sendable {
+package struct GDN: Sendable {
     /// Stored β (C).
-    public let beta: BoundTensor
+    package let beta: BoundTensor
     /// Stored γ (C, C); the first index is the output channel.
-    public let gamma: BoundTensor
+    package let gamma: BoundTensor
     /// `beta_reparam.pedestal`, `beta_reparam.lower_bound.bound`.
-    public let betaPedestal: BoundTensor, betaBound: BoundTensor
+    package let betaPedestal: BoundTensor, betaBound: BoundTensor
     /// `gamma_reparam.pedestal`, `gamma_reparam.lower_bound.bound`.
-    public let gammaPedestal: BoundTensor, gammaBound: BoundTensor
+    package let gammaPedestal: BoundTensor, gammaBound: BoundTensor
     /// Whether this is the inverse (IGDN).
-    public let inverse: Bool
+    package let inverse: Bool
 
     /// Declares a GDN over `channels`.
-    public init(_ s: ParameterScope, _ channels: Dim, inverse: Bool = false) {
+    package init(_ s: ParameterScope, _ channels: Dim, inverse: Bool = false) {
         beta = s.tensor("beta", [channels])
         gamma = s.tensor("gamma", [channels, channels])
         func reparam(_ name: String) -> (BoundTensor, BoundTensor) {
@@ -75,14 +75,14 @@ public struct GDN: Sendable {
 }
 
 /// `subpel_conv3x3`: a 3×3 conv to `out·r²` channels (slot 0) and PixelShuffle(r) (slot 1).
-public struct SubpelConv: Sendable {
+package struct SubpelConv: Sendable {
     /// The conv.
-    public let conv: Conv2d
+    package let conv: Conv2d
     /// The upscale factor.
-    public let factor: Int
+    package let factor: Int
 
     /// Declares a subpel conv from `input` to `output` channels, upscaling by `r`.
-    public init(_ s: ParameterScope, _ input: Dim, _ output: Dim, r: Int) {
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim, r: Int) {
         conv = SubpelConv.declare(s, input, output, r)
         factor = r
     }

@@ -7,49 +7,49 @@
 import TinifyCore
 
 /// A declared tensor and, when bound, the checkpoint's tensor for it.
-public struct BoundTensor: Sendable {
+package struct BoundTensor: Sendable {
     /// The PyTorch key.
-    public let key: String
+    package let key: String
     /// The checkpoint's tensor (nil when recording a schema, or when it is missing).
-    public let tensor: Tensor?
+    package let tensor: Tensor?
 }
 
 /// The cursor module declarations run against: it records declarations and binds tensors.
-public final class ParameterScope {
+package final class ParameterScope {
     /// The hyperparameters the shapes are evaluated with.
-    public let hyperparameters: Hyperparameters
+    package let hyperparameters: Hyperparameters
     private let store: [String: Tensor]?
     /// Every declaration, in PyTorch's state-dict order.
-    public private(set) var declarations: [TensorDecl] = []
+    package private(set) var declarations: [TensorDecl] = []
     /// Problems found while binding.
-    public private(set) var problems: [Problem] = []
+    package private(set) var problems: [Problem] = []
     /// Sizes the checkpoint gave to dynamic dimensions, by scoped name (`entropy_bottleneck.L`).
-    public private(set) var dynamicSizes: [String: Int] = [:]
+    package private(set) var dynamicSizes: [String: Int] = [:]
     /// Dynamic buffers that are empty in the checkpoint (`update()` never ran).
-    public private(set) var emptyDynamicKeys: [String] = []
+    package private(set) var emptyDynamicKeys: [String] = []
     /// Dynamic buffers that are filled.
-    public private(set) var filledDynamicKeys: [String] = []
+    package private(set) var filledDynamicKeys: [String] = []
     private var path: [String] = []
     private var modules: [String] = ["CompressionModel"]
 
     /// A scope that records declarations only.
-    public init(recording h: Hyperparameters) {
+    package init(recording h: Hyperparameters) {
         hyperparameters = h
         store = nil
     }
 
     /// A scope that binds declarations to `store`'s tensors.
-    public init(binding store: [String: Tensor], _ h: Hyperparameters) {
+    package init(binding store: [String: Tensor], _ h: Hyperparameters) {
         hyperparameters = h
         self.store = store
     }
 
     /// The current key prefix, e.g. `g_a.1.`.
-    public var prefix: String { path.isEmpty ? "" : path.joined(separator: ".") + "." }
+    package var prefix: String { path.isEmpty ? "" : path.joined(separator: ".") + "." }
 
     /// Runs `body` inside the child module `name` of type `type`.
     @discardableResult
-    public func child<T>(_ name: String, _ type: String, _ body: (ParameterScope) -> T) -> T {
+    package func child<T>(_ name: String, _ type: String, _ body: (ParameterScope) -> T) -> T {
         path.append(name); modules.append(type)
         defer { path.removeLast(); modules.removeLast() }
         return body(self)
@@ -57,7 +57,7 @@ public final class ParameterScope {
 
     /// Declares (and binds) the tensor `name` of this module.
     @discardableResult
-    public func tensor(_ name: String, _ shape: [Dim], role: Role = .parameter, kind: ElementKind = .float) -> BoundTensor {
+    package func tensor(_ name: String, _ shape: [Dim], role: Role = .parameter, kind: ElementKind = .float) -> BoundTensor {
         let key = prefix + name
         let module = modules.last ?? ""
         let scoped: [Dim] = shape.map { if case .dynamic(let n) = $0 { return .dynamic(prefix + n) }; return $0 }
@@ -94,14 +94,14 @@ public final class ParameterScope {
     }
 
     /// Adds a problem found by a module's own consistency check.
-    public func report(_ p: Problem) { problems.append(p) }
+    package func report(_ p: Problem) { problems.append(p) }
 
     /// Whether this scope binds a store.
-    public var isBinding: Bool { store != nil }
+    package var isBinding: Bool { store != nil }
 }
 
 /// Hands out PyTorch `nn.Sequential` indices, parameterless slots (ReLU, PixelShuffle) included.
-public final class SequentialScope {
+package final class SequentialScope {
     private let scope: ParameterScope
     private var index = 0
 
@@ -109,19 +109,19 @@ public final class SequentialScope {
     init(_ scope: ParameterScope) { self.scope = scope }
 
     /// Declares the next slot's module of type `type` through `body`.
-    public func next<T>(_ type: String, _ body: (ParameterScope) -> T) -> T {
+    package func next<T>(_ type: String, _ body: (ParameterScope) -> T) -> T {
         defer { index += 1 }
         return scope.child(String(index), type, body)
     }
 
     /// Skips a slot that holds no tensors (an activation).
-    public func slot() { index += 1 }
+    package func slot() { index += 1 }
 }
 
 extension ParameterScope {
     /// Runs `body` over the `nn.Sequential` child `name`.
     @discardableResult
-    public func sequential<T>(_ name: String, _ body: (SequentialScope) -> T) -> T {
+    package func sequential<T>(_ name: String, _ body: (SequentialScope) -> T) -> T {
         child(name, "Sequential") { body(SequentialScope($0)) }
     }
 }

@@ -1,9 +1,9 @@
 // TinifyArchitectures: the Schemas/ manifests, generated from the declarations.
 
 /// Generates an architecture's manifest (key, shape formula, role, dtype) as JSON text.
-public enum ArchitectureSchema {
+package enum ArchitectureSchema {
     /// The manifest of `id` as deterministic, indented JSON.
-    public static func json(_ id: Architecture) -> String {
+    package static func json(_ id: Architecture) -> String {
         // Formulas come from a recording at symbolic sizes; dynamic names are scoped per module.
         let decls = id.declarations(Hyperparameters(N: 0, M: 0))
         var out = "{\n"

@@ -68,7 +68,7 @@ extension Architecture {
     }
 
     /// Binds `stateDict` to this architecture (N, M inferred unless given) and reports every problem.
-    public func verify(_ stateDict: CheckpointWeights, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: any CompressionArchitecture) {
+    package func verify(_ stateDict: CheckpointWeights, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: any CompressionArchitecture) {
         let tensors = stateDict.byKey
         let h = try given ?? inferHyperparameters(tensors)
         let scope = ParameterScope(binding: tensors, h)
@@ -88,7 +88,7 @@ extension Architecture {
     }
 
     /// `from_state_dict`: the typed model, or `ArchitectureError.mismatch` with the full report.
-    public func fromStateDict(_ stateDict: CheckpointWeights) throws -> any CompressionArchitecture {
+    package func fromStateDict(_ stateDict: CheckpointWeights) throws -> any CompressionArchitecture {
         let (report, model) = try verify(stateDict)
         guard report.ok else { throw ArchitectureError.mismatch(report) }
         return model
@@ -96,7 +96,7 @@ extension Architecture {
 }
 
 /// Finds which architecture a state dict is.
-public enum ArchitectureDetector {
+package enum ArchitectureDetector {
     /// The architecture that fits `stateDict` with no problems; otherwise throws
     /// `noArchitectureFits` with the closest candidate's report.
     public static func detect(_ stateDict: CheckpointWeights) throws -> VerificationReport {
@@ -136,7 +136,7 @@ extension CompressionArchitecture {
     /// Builds the model from a checkpoint's weights (a training checkpoint's `state_dict`,
     /// old key names migrated), inferring N and M; throws `ArchitectureError.mismatch` with
     /// every problem when the weights do not fit.
-    public init(stateDict store: WeightStore) throws {
+    package init(stateDict store: WeightStore) throws {
         let model = try Self.id.fromStateDict(CheckpointWeights(store))
         guard let typed = model as? Self else { throw ArchitectureError.unknownArchitecture(Self.id.rawValue) }
         self = typed

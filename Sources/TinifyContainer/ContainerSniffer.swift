@@ -14,7 +14,7 @@ public enum ContainerKind: String, Sendable, Codable {
 }
 
 /// Recognises a file's container from its first bytes.
-public enum ContainerSniffer {
+package enum ContainerSniffer {
     /// The container of `bytes`, or an error that says what the file looks like instead.
     public static func sniff(_ bytes: UnsafeRawBufferPointer) throws -> ContainerKind {
         guard !bytes.isEmpty else { throw ContainerError.empty }

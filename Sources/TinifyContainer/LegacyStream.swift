@@ -6,23 +6,23 @@ import TinifyCore
 import TinifyPickle
 
 /// A parsed legacy stream: its main pickle, storage keys and where the storage data starts.
-public final class LegacyStream {
+package final class LegacyStream {
     /// The magic number torch writes first, `0x1950A86A20F9469CFC6C`, little-endian.
     static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
     /// The file.
-    public let file: MappedFile
+    package let file: MappedFile
     /// The main object's pickle.
-    public let main: PickleResult
+    package let main: PickleResult
     /// Storage keys in file order.
-    public let keys: [String]
+    package let keys: [String]
     /// Offset of the first storage's element count.
-    public let dataStart: Int
+    package let dataStart: Int
     /// The byte order sys_info declares.
-    public let byteOrder: ByteOrder
+    package let byteOrder: ByteOrder
 
     /// Whether `bytes` start with a pickle of torch's magic number.
-    public static func looksLegacy(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func looksLegacy(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard bytes.count >= 2, bytes[0] == 0x80 else { return false }
         var limits = PickleLimits()
         limits.maxStack = 16; limits.maxContainers = 16
@@ -32,7 +32,7 @@ public final class LegacyStream {
     }
 
     /// Parses the four leading pickles and the key list.
-    public init(file: MappedFile, limits: PickleLimits = PickleLimits()) throws {
+    package init(file: MappedFile, limits: PickleLimits = PickleLimits()) throws {
         self.file = file
         let region = ByteRegion(file: file)
         let bytes = region.buffer
@@ -68,7 +68,7 @@ public final class LegacyStream {
 
     /// Walks the storage section. `itemSize` gives each key's element size (from the main
     /// pickle's storage references). Returns each storage's element count and bytes.
-    public func storages(itemSize: (String) -> Int?) throws -> [String: (count: Int, bytes: ByteRegion)] {
+    package func storages(itemSize: (String) -> Int?) throws -> [String: (count: Int, bytes: ByteRegion)] {
         let region = ByteRegion(file: file)
         var out: [String: (count: Int, bytes: ByteRegion)] = [:]
         var at = dataStart

@@ -8,46 +8,46 @@ import CZip
 import TinifyCore
 
 /// One entry of a zip archive.
-public struct ZipEntry: Sendable {
+package struct ZipEntry: Sendable {
     /// The full name, e.g. `archive/data/0`.
-    public let name: String
+    package let name: String
     /// 0 = stored, 8 = deflate.
-    public let method: Int
+    package let method: Int
     /// Compressed size in bytes.
-    public let compressedSize: Int
+    package let compressedSize: Int
     /// Uncompressed size in bytes.
-    public let size: Int
+    package let size: Int
     /// Offset of the local header.
-    public let headerOffset: Int
+    package let headerOffset: Int
     /// Offset of the entry's data.
-    public let dataOffset: Int
+    package let dataOffset: Int
 }
 
 /// Limits on what an archive may declare.
-public struct ZipLimits: Sendable {
+package struct ZipLimits: Sendable {
     /// Most entries.
-    public var maxEntries = 1 << 20
+    package var maxEntries = 1 << 20
     /// Largest name.
-    public var maxNameLength = 4096
+    package var maxNameLength = 4096
     /// DEFLATE records may inflate, in total, to this many times the file's size…
-    public var maxInflateRatio = 64
+    package var maxInflateRatio = 64
     /// …or to this many bytes, whichever is more (a deflate bomb is refused before it is inflated).
-    public var minInflateBudget = 64 << 20
+    package var minInflateBudget = 64 << 20
     /// The most bytes all DEFLATE records together may take once inflated (they are held in
     /// memory): the memory budget of the read. Over it is a `MemoryBudgetError`.
-    public var maxInflatedBytes = Int.max
+    package var maxInflatedBytes = Int.max
     /// The defaults.
-    public init() {}
+    package init() {}
 }
 
 /// A read-only zip archive over a mapped file.
-public final class ZipArchive {
+package final class ZipArchive {
     /// The file.
-    public let file: MappedFile
+    package let file: MappedFile
     /// The entries in central-directory order.
-    public let entries: [ZipEntry]
+    package let entries: [ZipEntry]
     /// The common top-level folder (torch's archive prefix), e.g. `archive`.
-    public let prefix: String
+    package let prefix: String
     private let byName: [String: Int]
     private var libzip: OpaquePointer?
     /// Bytes all DEFLATE records together may inflate to, and the bytes inflated so far.
@@ -56,7 +56,7 @@ public final class ZipArchive {
     private var inflated = 0
 
     /// Parses the archive's directory. Throws `ContainerError.zip` for anything malformed.
-    public init(file: MappedFile, limits: ZipLimits = ZipLimits()) throws {
+    package init(file: MappedFile, limits: ZipLimits = ZipLimits()) throws {
         self.file = file
         let data = ByteRegion(file: file)
         let bytes = data.buffer
@@ -186,19 +186,19 @@ public final class ZipArchive {
     }
 
     /// The entry named `prefix/relative`, if any.
-    public func entry(_ relative: String) -> ZipEntry? {
+    package func entry(_ relative: String) -> ZipEntry? {
         byName[prefix + "/" + relative].map { entries[$0] }
     }
 
     /// The bytes of `prefix/relative`: a zero-copy slice when stored, an inflated copy when
     /// deflated. `limit` bounds the declared size.
-    public func record(_ relative: String, limit: Int = Int.max) throws -> ByteRegion {
+    package func record(_ relative: String, limit: Int = Int.max) throws -> ByteRegion {
         guard let e = entry(relative) else { throw ContainerError.missingRecord(prefix + "/" + relative) }
         return try record(e, limit: limit)
     }
 
     /// The bytes of `e` (see `record(_:limit:)`).
-    public func record(_ e: ZipEntry, limit: Int = Int.max) throws -> ByteRegion {
+    package func record(_ e: ZipEntry, limit: Int = Int.max) throws -> ByteRegion {
         guard e.size <= limit else { throw ContainerError.recordTooLarge(name: e.name, size: e.size, limit: limit) }
         switch e.method {
         case 0:

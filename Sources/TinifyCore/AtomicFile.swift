@@ -5,12 +5,12 @@ import Glibc
 #endif
 
 /// Writes files all at once or not at all.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `path` through a buffered `FileOutput` on a temporary file in the same directory,
     /// then fsyncs and renames it over `path`. When `replace` is false an existing `path` is
     /// refused (`FileError.outputExists`), also if it appears while writing.
     /// If `body` throws, the temporary file is removed and the error rethrown.
-    public static func write<R>(to path: String, replace: Bool = true, _ body: (FileOutput) throws -> R) throws -> R {
+    package static func write<R>(to path: String, replace: Bool = true, _ body: (FileOutput) throws -> R) throws -> R {
         let target = try prepare(path, replace: replace)
         let (temp, fd) = try createTemporary(target)
         let out = FileOutput(fd: fd, path: temp, target: path)
@@ -32,7 +32,7 @@ public enum AtomicFile {
     /// For libraries that open the file themselves (libhdf5): `body` gets the path of an empty
     /// temporary file in `path`'s directory, which it may truncate and fill. The file is then
     /// fsynced and renamed over `path`; if `body` throws it is removed.
-    public static func write<R>(to path: String, replace: Bool = true, byPath body: (String) throws -> R) throws -> R {
+    package static func write<R>(to path: String, replace: Bool = true, byPath body: (String) throws -> R) throws -> R {
         let target = try prepare(path, replace: replace)
         let (temp, fd) = try createTemporary(target)
         close(fd)
@@ -54,7 +54,7 @@ public enum AtomicFile {
 
     /// Refuses an existing `path` (`FileError.outputExists`) unless `replace`: the early check a
     /// command makes before its work, so a refusal costs nothing (the write checks again).
-    public static func checkAbsent(_ path: String, replace: Bool) throws {
+    package static func checkAbsent(_ path: String, replace: Bool) throws {
         if !replace, access(path, F_OK) == 0 { throw FileError.outputExists(path: path) }
     }
 
@@ -123,18 +123,18 @@ public enum AtomicFile {
 }
 
 /// A buffered, append-only writer on an open file descriptor (the temporary file of `AtomicFile`).
-public final class FileOutput {
+package final class FileOutput {
     /// The temporary file being written.
-    public let path: String
+    package let path: String
     /// The final output path (for error messages).
-    public let target: String
+    package let target: String
     private var fd: Int32
     fileprivate var closeResult: Int32 = 0
     private let capacity = 1 << 20
     private let buffer: UnsafeMutableRawPointer
     private var used = 0
     /// Bytes written so far, buffered ones included: the offset the next byte lands at.
-    public private(set) var offset = 0
+    package private(set) var offset = 0
 
     fileprivate init(fd: Int32, path: String, target: String) {
         self.fd = fd
@@ -156,7 +156,7 @@ public final class FileOutput {
     }
 
     /// Appends `bytes`.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         if used + bytes.count <= capacity {
             (buffer + used).copyMemory(from: base, byteCount: bytes.count)
@@ -174,17 +174,17 @@ public final class FileOutput {
     }
 
     /// Appends an array of bytes.
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
     /// Appends the bytes of a region.
-    public func write(_ region: ByteRegion) throws {
+    package func write(_ region: ByteRegion) throws {
         try region.withUnsafeBytes { try write($0) }
     }
 
     /// Appends `count` copies of `byte`.
-    public func write(repeating byte: UInt8, count: Int) throws {
+    package func write(repeating byte: UInt8, count: Int) throws {
         var left = count
         let chunk = [UInt8](repeating: byte, count: min(max(count, 0), 65536))
         while left > 0 {
@@ -195,7 +195,7 @@ public final class FileOutput {
     }
 
     /// Leaves a hole of `count` zero bytes (sparse where the file system allows); data must follow.
-    public func skip(_ count: Int) throws {
+    package func skip(_ count: Int) throws {
         guard count > 0 else { return }
         try flush()
         guard fd >= 0, lseek(fd, off_t(count), SEEK_CUR) >= 0 else {
@@ -205,7 +205,7 @@ public final class FileOutput {
     }
 
     /// Writes out the buffered bytes.
-    public func flush() throws {
+    package func flush() throws {
         if used > 0 {
             try writeAll(UnsafeRawPointer(buffer), used)
             used = 0
@@ -228,4 +228,4 @@ public final class FileOutput {
 }
 
 /// Reports a writer's progress: bytes of tensor data written so far, and the total.
-public typealias WriteProgress = (_ done: Int, _ total: Int) -> Void
+package typealias WriteProgress = (_ done: Int, _ total: Int) -> Void

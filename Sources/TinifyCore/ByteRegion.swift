@@ -4,10 +4,10 @@ import Glibc
 #endif
 
 /// What a byte region's memory belongs to; released when the last region referring to it goes.
-public protocol ByteOwner: AnyObject {}
+package protocol ByteOwner: AnyObject {}
 
 /// A heap block owned by the region(s) made from it.
-public final class HeapBlock: ByteOwner {
+package final class HeapBlock: ByteOwner {
     /// The block's start (nil when empty).
     public let pointer: UnsafeMutableRawPointer?
     /// The block's length in bytes.
@@ -39,7 +39,7 @@ public final class HeapBlock: ByteOwner {
 
 /// A read-only, memory-mapped file. Sendable: every property is a constant and the mapping is
 /// never written (PROT_READ), so any thread may read it until the last reference goes.
-public final class MappedFile: ByteOwner, @unchecked Sendable {
+package final class MappedFile: ByteOwner, @unchecked Sendable {
     /// The path the file was opened at.
     public let path: String
     /// The mapping's start (nil for an empty file).
@@ -113,24 +113,24 @@ public enum FileError: Error, CustomStringConvertible {
 /// A read-only view of bytes that keeps their owner alive. Slicing is free and checked.
 public struct ByteRegion: @unchecked Sendable {
     /// The owner of the memory.
-    public let owner: ByteOwner?
+    package let owner: ByteOwner?
     /// The first byte (nil when `count == 0`).
     public let base: UnsafeRawPointer?
     /// The number of bytes.
     public let count: Int
 
     /// A region over `count` bytes at `base`, kept alive by `owner`.
-    public init(owner: ByteOwner?, base: UnsafeRawPointer?, count: Int) {
+    package init(owner: ByteOwner?, base: UnsafeRawPointer?, count: Int) {
         self.owner = owner
         self.base = count > 0 ? base : nil
         self.count = count
     }
 
     /// The whole of a mapped file.
-    public init(file: MappedFile) { self.init(owner: file, base: file.pointer, count: file.count) }
+    package init(file: MappedFile) { self.init(owner: file, base: file.pointer, count: file.count) }
 
     /// The whole of a heap block.
-    public init(block: HeapBlock) { self.init(owner: block, base: block.pointer.map { UnsafeRawPointer($0) }, count: block.count) }
+    package init(block: HeapBlock) { self.init(owner: block, base: block.pointer.map { UnsafeRawPointer($0) }, count: block.count) }
 
     /// A copy of `bytes` on the heap.
     public init(copying bytes: UnsafeRawBufferPointer) {
@@ -157,13 +157,13 @@ public struct ByteRegion: @unchecked Sendable {
     }
 
     /// Calls `body` with the bytes.
-    @inlinable public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try withExtendedLifetime(owner) { try body(buffer) }
     }
 
     /// The mapped file this region lies in and the offset of its first byte in that file, when
     /// its owner is a `MappedFile` (a zero-copy slice of a file); nil for heap memory.
-    public var fileRange: (file: MappedFile, offset: Int)? {
+    package var fileRange: (file: MappedFile, offset: Int)? {
         guard let file = owner as? MappedFile, let start = file.pointer else { return nil }
         guard let base else { return count == 0 ? (file, 0) : nil }
         let offset = base - start

@@ -2,7 +2,7 @@
 // writer and the PNG writer share it.
 
 /// An incremental zip / PNG CRC-32.
-public struct CRC32 {
+package struct CRC32 {
     private static let tables: [UInt32] = {
         var t = [UInt32](repeating: 0, count: 8 * 256)
         for i in 0..<256 {
@@ -19,13 +19,13 @@ public struct CRC32 {
     private(set) var state: UInt32 = 0xFFFF_FFFF
 
     /// A CRC of no bytes yet.
-    public init() {}
+    package init() {}
 
     /// The CRC of the bytes so far.
-    public var value: UInt32 { state ^ 0xFFFF_FFFF }
+    package var value: UInt32 { state ^ 0xFFFF_FFFF }
 
     /// Adds `bytes`.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         var c = state
         let n = bytes.count
@@ -49,7 +49,7 @@ public struct CRC32 {
     }
 
     /// The CRC of `bytes`.
-    public static func of(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func of(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var c = CRC32()
         c.update(bytes)
         return c.value

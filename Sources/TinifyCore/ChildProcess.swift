@@ -6,27 +6,27 @@ import Glibc
 #endif
 
 /// How a helper process ended, and what it wrote to standard output.
-public struct ChildProcessResult: Sendable {
+package struct ChildProcessResult: Sendable {
     /// The exit status, when it exited.
-    public let exitStatus: Int32?
+    package let exitStatus: Int32?
     /// The signal that ended it, when one did (SIGKILL after the deadline included).
-    public let signal: Int32?
+    package let signal: Int32?
     /// Whether it was killed for passing the deadline.
-    public let timedOut: Bool
+    package let timedOut: Bool
     /// Its standard output: a read-only mapping of an unlinked temporary file (no copy, and no
     /// anonymous memory however large the output), at most the cap.
-    public let output: ByteRegion
+    package let output: ByteRegion
 }
 
 /// Why a helper process could not be run.
-public enum ChildProcessError: Error, CustomStringConvertible, Sendable {
+package enum ChildProcessError: Error, CustomStringConvertible, Sendable {
     /// posix_spawn, the temporary file or its mapping failed.
     case cannotStart(executable: String, reason: String)
     /// The process wrote more than the cap to standard output.
     case outputTooLarge(executable: String, bytes: Int, limit: Int)
 
     /// One line.
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotStart(let e, let r): return "cannot start \(e): \(r)"
         case .outputTooLarge(let e, let b, let l): return "\(e) wrote \(b) bytes, more than the limit of \(l)"
@@ -49,13 +49,13 @@ final class DescriptorMapping: ByteOwner {
 }
 
 /// Runs helper processes.
-public enum ChildProcess {
+package enum ChildProcess {
     /// Runs `executable` with `arguments` (argv[0] is the executable), standard input and error on
     /// /dev/null and standard output into an unlinked temporary file (in `TMPDIR` or /tmp), and
     /// returns that output once the process ends. It is killed (SIGKILL) when it runs past
     /// `seconds`; the helper itself should cap its writes (`limitSelf(maxFileBytes:)`), and output
     /// past `maxOutput` throws `outputTooLarge` here.
-    public static func run(_ executable: String, _ arguments: [String], maxOutput: Int, seconds: Double) throws -> ChildProcessResult {
+    package static func run(_ executable: String, _ arguments: [String], maxOutput: Int, seconds: Double) throws -> ChildProcessResult {
         let fail = { (what: String) in ChildProcessError.cannotStart(executable: executable, reason: what + ": " + String(cString: strerror(errno))) }
         let directory = Environment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((directory + "/tinify-helper-XXXXXX").utf8CString)
@@ -112,7 +112,7 @@ public enum ChildProcess {
     /// seconds, the largest file it may write (its answer) and no core dumps. Returns false
     /// when a limit cannot be set.
     @discardableResult
-    public static func limitSelf(memoryBytes: Int, cpuSeconds: Int, maxFileBytes: Int) -> Bool {
+    package static func limitSelf(memoryBytes: Int, cpuSeconds: Int, maxFileBytes: Int) -> Bool {
         func set(_ resource: UInt32, _ value: Int) -> Bool {
             var r = rlimit(rlim_cur: rlim_t(max(value, 0)), rlim_max: rlim_t(max(value, 0)))
             return setrlimit(__rlimit_resource_t(resource), &r) == 0

@@ -4,15 +4,15 @@ import Glibc
 #endif
 
 /// Process environment and machine facts without Foundation.
-public enum Environment {
+package enum Environment {
     /// The value of environment variable `name`.
-    public static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+    package static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
     /// The number of online processors.
-    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    package static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// The contents of a small text file (such as /proc/cpuinfo), at most `limit` bytes, or nil.
-    public static func readText(_ path: String, limit: Int = 1 << 22) -> String? {
+    package static func readText(_ path: String, limit: Int = 1 << 22) -> String? {
         guard let f = fopen(path, "r") else { return nil }
         defer { fclose(f) }
         var bytes: [UInt8] = []

@@ -5,24 +5,24 @@ import Glibc
 #endif
 
 /// An incremental SHA-256 hasher.
-public final class SHA256Hasher {
+package final class SHA256Hasher {
     private let ctx: OpaquePointer?
 
     /// A fresh hasher.
-    public init() {
+    package init() {
         ctx = EVP_MD_CTX_new()
         EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
     }
     deinit { EVP_MD_CTX_free(ctx) }
 
     /// Adds `bytes` to the hash.
-    public func update(_ bytes: UnsafeRawBufferPointer) {
+    package func update(_ bytes: UnsafeRawBufferPointer) {
         guard let b = bytes.baseAddress, bytes.count > 0 else { return }
         EVP_DigestUpdate(ctx, b, bytes.count)
     }
 
     /// The digest as 64 lowercase hex digits.
-    public func hexDigest() -> String {
+    package func hexDigest() -> String {
         var out = [UInt8](repeating: 0, count: 32)
         var len: UInt32 = 0
         out.withUnsafeMutableBufferPointer { _ = EVP_DigestFinal_ex(ctx, $0.baseAddress, &len) }
@@ -30,7 +30,7 @@ public final class SHA256Hasher {
     }
 
     /// Lowercase hex of `bytes`.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var s = [UInt8]()
         s.reserveCapacity(bytes.count * 2)
@@ -44,13 +44,13 @@ public final class SHA256Hasher {
     /// untouched. `digested`, when given, gets the digest before that mapping is released
     /// (unmapping 100+ MB of page tables takes a few milliseconds), so a waiting thread can go on.
     /// When the path no longer names the mapped file, `file`'s own mapping is hashed.
-    public static func hex(of file: MappedFile, digested: ((String) -> Void)? = nil) -> String {
+    package static func hex(of file: MappedFile, digested: ((String) -> Void)? = nil) -> String {
         hex(of: file, stop: nil, digested: digested) ?? ""
     }
 
     /// `hex(of:digested:)` that ends early, returning nil, once `stop` (asked between 8 MiB
     /// chunks) answers true; nothing is then passed to `digested`.
-    public static func hex(of file: MappedFile, stop: (() -> Bool)?, digested: ((String) -> Void)? = nil) -> String? {
+    package static func hex(of file: MappedFile, stop: (() -> Bool)?, digested: ((String) -> Void)? = nil) -> String? {
         if file.count > 0, let fd = file.openDescriptor() {
             defer { close(fd) }
             if let p = mmap(nil, file.count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), p != MAP_FAILED {
@@ -67,7 +67,7 @@ public final class SHA256Hasher {
     }
 
     /// The SHA-256 of `bytes` in 8 MiB chunks, asking `stop` before each; nil once it says true.
-    public static func hex(of bytes: UnsafeRawBufferPointer, stop: (() -> Bool)?) -> String? {
+    package static func hex(of bytes: UnsafeRawBufferPointer, stop: (() -> Bool)?) -> String? {
         guard let stop else { return hex(of: bytes) }
         let h = SHA256Hasher()
         let chunk = 8 << 20
@@ -82,7 +82,7 @@ public final class SHA256Hasher {
     }
 
     /// The SHA-256 of `bytes`, in hex.
-    public static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+    package static func hex(of bytes: UnsafeRawBufferPointer) -> String {
         let h = SHA256Hasher()
         h.update(bytes)
         return h.hexDigest()
@@ -92,7 +92,7 @@ public final class SHA256Hasher {
 extension Tensor {
     /// SHA-256 of the elements in C order, little-endian (bfloat16 as its bit pattern, bool as 0/1 bytes):
     /// the convention of the fixtures' `manifests.json`.
-    public func sha256() -> String {
+    package func sha256() -> String {
         contiguousBytes().withUnsafeBytes { SHA256Hasher.hex(of: $0) }
     }
 }

@@ -18,7 +18,7 @@ import CHDF5
 import TinifyCore
 
 /// Runs and serves the helper-process scan of HDF5 weights files.
-public enum HDF5Isolation {
+package enum HDF5Isolation {
     static let magic: [UInt8] = Array("TNFYH5S1".utf8)
 
     /// What the helper is told: its own resource limits and the scan's limits, as `--name value`

@@ -4,9 +4,9 @@
 // keys that collide (`a.b` needs a dataset where `a.b.c` needs a group) before anything is written.
 
 /// Key ⇄ HDF5 path mapping.
-public enum HDF5KeyPath {
+package enum HDF5KeyPath {
     /// The link name for one dot-separated part of a key.
-    public static func linkName<S: StringProtocol>(_ part: S) -> String {
+    package static func linkName<S: StringProtocol>(_ part: S) -> String {
         if part.isEmpty { return "%" }
         guard part.utf8.contains(where: { $0 == 0x25 || $0 == 0x2F || $0 == 0 }) else { return String(part) }
         var out = ""
@@ -22,12 +22,12 @@ public enum HDF5KeyPath {
     }
 
     /// The link names of a key's parts.
-    public static func linkNames(of key: String) -> [String] {
+    package static func linkNames(of key: String) -> [String] {
         key.split(separator: ".", omittingEmptySubsequences: false).map { linkName($0) }
     }
 
     /// The dataset path of `key` relative to `/state_dict` (`g_a.0.weight` → `g_a/0/weight`).
-    public static func path(of key: String) -> String { linkNames(of: key).joined(separator: "/") }
+    package static func path(of key: String) -> String { linkNames(of: key).joined(separator: "/") }
 }
 
 /// The groups and datasets a set of keys needs, in creation order; collisions are errors.

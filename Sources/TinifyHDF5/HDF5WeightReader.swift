@@ -51,7 +51,7 @@ public struct HDF5ReadLimits: Sendable {
 }
 
 /// A weights file read from HDF5: the store, and each key's `role` attribute where present.
-public struct HDF5WeightContents {
+package struct HDF5WeightContents {
     /// The tensors and the root attributes.
     public let store: WeightStore
     /// `parameter` / `buffer` by key, for the datasets that carry a `role`.
@@ -68,7 +68,7 @@ public enum HDF5ReadMode: Sendable {
 }
 
 /// Reads HDF5 weights files.
-public enum HDF5WeightReader {
+package enum HDF5WeightReader {
     /// Reads the weights file at `path` into a weight store (container `.hdf5`).
     public static func read(_ path: String, limits: HDF5ReadLimits = HDF5ReadLimits(), mode: HDF5ReadMode = .inProcess) throws -> WeightStore {
         try readContents(path, limits: limits, mode: mode).store

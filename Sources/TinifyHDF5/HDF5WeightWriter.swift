@@ -12,29 +12,29 @@ import CHDF5
 import TinifyCore
 
 /// The root attributes of a weights file (`format` and `format_version` are always written).
-public struct HDF5RootAttributes: Sendable {
+package struct HDF5RootAttributes: Sendable {
     /// The `format` attribute's value.
-    public static let format = "tinify-weights"
+    package static let format = "tinify-weights"
     /// The `format_version` written and the newest one read.
-    public static let formatVersion = 1
+    package static let formatVersion = 1
 
     /// The architecture's zoo name, when known.
-    public var architecture: String?
+    package var architecture: String?
     /// The `N` hyperparameter, when known.
-    public var N: Int?
+    package var N: Int?
     /// The `M` hyperparameter, when known.
-    public var M: Int?
+    package var M: Int?
     /// The SHA-256 of the source file, when converted from one.
-    public var sourceSHA256: String?
+    package var sourceSHA256: String?
     /// The source file's container (`torch-zip`, `safetensors`, …).
-    public var sourceContainer: String?
+    package var sourceContainer: String?
     /// The writing program and its version, e.g. `Tinify 0.1.0`.
-    public var producer: String
+    package var producer: String
     /// Further string attributes (e.g. a safetensors `__metadata__`); the names above win.
-    public var extra: [String: String]
+    package var extra: [String: String]
 
     /// Root attributes; unknown values are left out of the file.
-    public init(architecture: String? = nil, N: Int? = nil, M: Int? = nil, sourceSHA256: String? = nil,
+    package init(architecture: String? = nil, N: Int? = nil, M: Int? = nil, sourceSHA256: String? = nil,
                 sourceContainer: String? = nil, producer: String = "Tinify", extra: [String: String] = [:]) {
         self.architecture = architecture
         self.N = N
@@ -46,17 +46,17 @@ public struct HDF5RootAttributes: Sendable {
     }
 
     /// The names written by Tinify itself.
-    public static let reservedNames: Set<String> = [
+    package static let reservedNames: Set<String> = [
         "format", "format_version", "architecture", "N", "M", "source_sha256", "source_container", "producer",
     ]
 }
 
 /// Writes HDF5 weights files.
-public enum HDF5WeightWriter {
+package enum HDF5WeightWriter {
     /// The deflate level used with `compress` (h5py's default for gzip).
-    public static let deflateLevel: UInt32 = 4
+    package static let deflateLevel: UInt32 = 4
     /// The largest chunk, in bytes, with `compress`.
-    public static let chunkBytes = 1 << 20
+    package static let chunkBytes = 1 << 20
 
     /// Writes `entries` to `path` atomically. `roles` maps keys to `parameter` / `buffer`.
     /// Keys that collide as paths (`a.b` and `a.b.c`) are refused before anything is written.
@@ -66,7 +66,7 @@ public enum HDF5WeightWriter {
     /// file is flushed and its data synced first), and a non-nil result is written as the
     /// `source_sha256` attribute in place of `attributes.sourceSHA256`: a hash computed on another
     /// thread then overlaps all of the writing, and only the attribute is left to flush after it.
-    public static func write(entries: [(key: String, tensor: Tensor)], attributes: HDF5RootAttributes,
+    package static func write(entries: [(key: String, tensor: Tensor)], attributes: HDF5RootAttributes,
                              roles: [String: String] = [:], to path: String, compress: Bool = false,
                              replace: Bool = true, progress: WriteProgress? = nil,
                              sourceSHA256: (() -> String?)? = nil) throws {
@@ -208,7 +208,7 @@ public enum HDF5WeightWriter {
     }
 
     /// Chunk dimensions of at most `chunkBytes`: the whole tensor, halving the leading dimensions as needed.
-    public static func chunkShape(_ shape: [Int], itemSize: Int) -> [Int] {
+    package static func chunkShape(_ shape: [Int], itemSize: Int) -> [Int] {
         var chunk = shape.map { max($0, 1) }
         func bytes() -> Int { chunk.reduce(itemSize) { Checked.mul($0, $1) ?? Int.max } }
         var d = 0

@@ -48,7 +48,7 @@ public enum PickleError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Keeps error messages one line, whatever the file they quote holds.
-public enum ErrorText {
+package enum ErrorText {
     /// `text` with line breaks and other control characters escaped (`\n`, `\u{1b}`), so that a
     /// name quoted from a hostile file (a zip entry, a dict key, a global) can neither break an
     /// error across lines, forge a second `error:` line, nor send terminal control codes.

@@ -2,7 +2,7 @@
 import TinifyCore
 
 /// The globals a weights checkpoint may reference. Each is data to the machine, never code.
-public enum PickleGlobal: Equatable, Sendable {
+package enum PickleGlobal: Equatable, Sendable {
     /// `collections.OrderedDict`.
     case orderedDict
     /// `torch._utils._rebuild_tensor` (0.3-era).
@@ -43,7 +43,7 @@ public enum PickleGlobal: Equatable, Sendable {
     case builtinBytearray
 
     /// Looks `module.name` up in the allow-list.
-    public init?(module: String, name: String) {
+    package init?(module: String, name: String) {
         switch (module, name) {
         case ("collections", "OrderedDict"): self = .orderedDict
         case ("torch._utils", "_rebuild_tensor"): self = .rebuildTensor
@@ -72,7 +72,7 @@ public enum PickleGlobal: Equatable, Sendable {
     }
 
     /// The dotted name, e.g. `torch._utils._rebuild_tensor_v2`.
-    public var qualifiedName: String {
+    package var qualifiedName: String {
         switch self {
         case .orderedDict: return "collections.OrderedDict"
         case .rebuildTensor: return "torch._utils._rebuild_tensor"
@@ -97,7 +97,7 @@ public enum PickleGlobal: Equatable, Sendable {
     }
 
     /// Whether `REDUCE`/`NEWOBJ` may call it (classes that are only compared, like dtypes, may not).
-    public var isCallable: Bool {
+    package var isCallable: Bool {
         switch self {
         case .storageClass, .untypedStorage, .dtype, .torchTensor: return false
         default: return true

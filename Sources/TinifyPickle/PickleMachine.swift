@@ -7,37 +7,37 @@
 import TinifyCore
 
 /// Bounds on the resources one pickle may use.
-public struct PickleLimits: Sendable {
+package struct PickleLimits: Sendable {
     /// Most values on the stack at once.
-    public var maxStack = 1 << 20
+    package var maxStack = 1 << 20
     /// Most memo entries.
-    public var maxMemo = 1 << 20
+    package var maxMemo = 1 << 20
     /// Most open `MARK`s.
-    public var maxMarks = 4096
+    package var maxMarks = 4096
     /// Deepest nesting of tuples and persistent ids.
-    public var maxDepth = 512
+    package var maxDepth = 512
     /// Longest integer literal, in bytes.
-    public var maxIntegerBytes = 4096
+    package var maxIntegerBytes = 4096
     /// Most containers (lists, dicts, sets, calls).
-    public var maxContainers = 1 << 22
+    package var maxContainers = 1 << 22
     /// The defaults.
-    public init() {}
+    package init() {}
 }
 
 /// The result of running one pickle: its value, where it stopped, and the persistent ids it used.
-public struct PickleResult {
+package struct PickleResult {
     /// The value `STOP` returned.
-    public let value: PickleValue
+    package let value: PickleValue
     /// The offset just past `STOP`.
-    public let end: Int
+    package let end: Int
     /// Every persistent id, in the order the pickle loaded them.
-    public let persistentIDs: [PickleValue]
+    package let persistentIDs: [PickleValue]
     /// Owns the containers; keep it while using `value`.
-    public let arena: PickleArena
+    package let arena: PickleArena
 }
 
 /// Runs one pickle from `bytes[start...]`.
-public struct PickleMachine {
+package struct PickleMachine {
     private let p: UnsafeRawBufferPointer
     private var pos: Int
     private let limits: PickleLimits
@@ -52,14 +52,14 @@ public struct PickleMachine {
     private var opStart = 0
 
     /// A machine over `bytes`, starting at `start`.
-    public init(bytes: UnsafeRawBufferPointer, start: Int = 0, limits: PickleLimits = PickleLimits()) {
+    package init(bytes: UnsafeRawBufferPointer, start: Int = 0, limits: PickleLimits = PickleLimits()) {
         p = bytes
         pos = start
         self.limits = limits
     }
 
     /// Runs the pickle and returns the value on `STOP`.
-    public static func run(_ bytes: UnsafeRawBufferPointer, start: Int = 0, limits: PickleLimits = PickleLimits()) throws -> PickleResult {
+    package static func run(_ bytes: UnsafeRawBufferPointer, start: Int = 0, limits: PickleLimits = PickleLimits()) throws -> PickleResult {
         var m = PickleMachine(bytes: bytes, start: start, limits: limits)
         return try m.run()
     }
@@ -221,7 +221,7 @@ public struct PickleMachine {
     // MARK: - Run
 
     /// Runs to `STOP`.
-    public mutating func run() throws -> PickleResult {
+    package mutating func run() throws -> PickleResult {
         while true {
             opStart = pos
             let op = try byte()

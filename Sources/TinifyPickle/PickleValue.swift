@@ -5,7 +5,7 @@ import TinifyCore
 
 /// A value built by the pickle machine. Mutable containers are reference types, so a memo
 /// entry and every place it was fetched into are the same object, as in Python.
-public indirect enum PickleValue {
+package indirect enum PickleValue {
     /// `None`.
     case none
     /// `True` / `False`.
@@ -45,7 +45,7 @@ public indirect enum PickleValue {
     }
 
     /// A short name of the value's kind, for error messages.
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .none: return "None"
         case .bool: return "bool"
@@ -69,12 +69,12 @@ public indirect enum PickleValue {
 protocol ArenaMember: AnyObject { func clear() }
 
 /// An immutable tuple, with its nesting depth.
-public final class PickleTuple {
+package final class PickleTuple {
     /// The items.
-    public let items: [PickleValue]
+    package let items: [PickleValue]
     let depth: Int
     /// A tuple of `items`.
-    public init(_ items: [PickleValue]) {
+    package init(_ items: [PickleValue]) {
         self.items = items
         var deepest = 0
         for item in items { deepest = max(deepest, item.depth) }
@@ -83,18 +83,18 @@ public final class PickleTuple {
 }
 
 /// A mutable list.
-public final class PickleList: ArenaMember {
+package final class PickleList: ArenaMember {
     /// The items.
-    public internal(set) var items: [PickleValue] = []
+    package internal(set) var items: [PickleValue] = []
     func clear() { items = [] }
 }
 
 /// A mutable dict, keeping insertion order; a repeated str or int key replaces the value in place.
-public final class PickleDict: ArenaMember {
+package final class PickleDict: ArenaMember {
     /// The entries in insertion order.
-    public internal(set) var entries: [(key: PickleValue, value: PickleValue)] = []
+    package internal(set) var entries: [(key: PickleValue, value: PickleValue)] = []
     /// State given by `BUILD` (an `OrderedDict`'s `_metadata`), kept but not interpreted.
-    public internal(set) var state: PickleValue?
+    package internal(set) var state: PickleValue?
     private var index: [Key: Int] = [:]
 
     /// A str or int key as Python hashes it (`True == 1`).
@@ -124,31 +124,31 @@ public final class PickleDict: ArenaMember {
 }
 
 /// A set or frozenset.
-public final class PickleSet: ArenaMember {
+package final class PickleSet: ArenaMember {
     /// The items.
-    public internal(set) var items: [PickleValue] = []
+    package internal(set) var items: [PickleValue] = []
     /// Whether it is a frozenset.
-    public let frozen: Bool
+    package let frozen: Bool
     init(frozen: Bool) { self.frozen = frozen }
     func clear() { items = [] }
 }
 
 /// A recorded call `callee(*args)`, with any state a later `BUILD` gave it.
-public final class PickleObject: ArenaMember {
+package final class PickleObject: ArenaMember {
     /// The allow-listed global called.
-    public let callee: PickleGlobal
+    package let callee: PickleGlobal
     /// The positional arguments.
-    public internal(set) var args: [PickleValue]
+    package internal(set) var args: [PickleValue]
     /// State given by `BUILD`, if any.
-    public internal(set) var state: PickleValue?
+    package internal(set) var state: PickleValue?
     /// A call record (used to re-dispatch `_rebuild_from_type_v2`'s inner call).
-    public init(callee: PickleGlobal, args: [PickleValue]) { self.callee = callee; self.args = args }
+    package init(callee: PickleGlobal, args: [PickleValue]) { self.callee = callee; self.args = args }
     func clear() { args = []; state = nil }
 }
 
 /// Owns every mutable container of one pickle. Releasing it empties them first, so that no
 /// release chain is deeper than one level, whatever the nesting the file built.
-public final class PickleArena {
+package final class PickleArena {
     var members: [ArenaMember] = []
     deinit { for m in members { m.clear() } }
 }

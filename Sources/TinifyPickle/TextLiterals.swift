@@ -57,7 +57,7 @@ enum TextLiterals {
 /// beyond 64 bits (bounded in size by `PickleLimits.maxIntegerBytes`). Both directions work on
 /// 32-bit limbs nine decimal digits at a time, so a 4096-byte integer converts in about a
 /// millisecond rather than the best part of a second a digit-by-byte loop takes.
-public enum BigDecimal {
+package enum BigDecimal {
     private static let chunk: UInt64 = 1_000_000_000   // 10^9, the most decimal digits a step takes
 
     /// Little-endian two's-complement bytes of a decimal string (digits other than 0–9 and
@@ -99,7 +99,7 @@ public enum BigDecimal {
     }
 
     /// The decimal text of little-endian two's-complement bytes.
-    public static func decimal(twosComplement bytes: [UInt8]) -> String {
+    package static func decimal(twosComplement bytes: [UInt8]) -> String {
         guard let last = bytes.last else { return "0" }
         let negative = last & 0x80 != 0
         // The magnitude (negated when negative: ~b + 1) as little-endian 32-bit limbs.

@@ -2,15 +2,15 @@
 import TinifyCore
 
 /// The safetensors names of element types.
-public enum SafetensorsDType {
+package enum SafetensorsDType {
     /// Every dtype name the reference implementation defines.
-    public static let knownNames: Set<String> = [
+    package static let knownNames: Set<String> = [
         "BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64", "C64",
         "F8_E4M3", "F8_E5M2", "F8_E4M3FNUZ", "F8_E5M2FNUZ", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2",
     ]
 
     /// The element type a name denotes, or nil when Tinify has none for it.
-    public static func dtype(_ name: String) -> DType? {
+    package static func dtype(_ name: String) -> DType? {
         switch name {
         case "BOOL": return .bool
         case "U8": return .uint8
@@ -31,7 +31,7 @@ public enum SafetensorsDType {
     }
 
     /// The name of an element type, or nil when safetensors has none (complex128).
-    public static func name(_ d: DType) -> String? {
+    package static func name(_ d: DType) -> String? {
         switch d {
         case .bool: return "BOOL"
         case .uint8: return "U8"

@@ -7,44 +7,44 @@ import TinifyContainer
 import TinifyWeights
 
 /// One tensor entry of a safetensors header, as declared.
-public struct SafetensorsEntry: Equatable, Sendable {
+package struct SafetensorsEntry: Equatable, Sendable {
     /// The tensor's name.
-    public let key: String
+    package let key: String
     /// The element type.
-    public let dtype: DType
+    package let dtype: DType
     /// The shape.
-    public let shape: [Int]
+    package let shape: [Int]
     /// `[begin, end)` relative to the start of the byte buffer.
-    public let begin: Int
+    package let begin: Int
     /// The end of the tensor's bytes (exclusive).
-    public let end: Int
+    package let end: Int
 }
 
 /// Reads safetensors files.
-public enum SafetensorsReader {
+package enum SafetensorsReader {
     /// The reference implementation's header size limit.
-    public static let maxHeaderBytes = 100_000_000
+    package static let maxHeaderBytes = 100_000_000
     /// The deepest JSON nesting accepted (a valid header nests 3 deep).
-    public static let maxDepth = 64
+    package static let maxDepth = 64
     /// The highest tensor rank accepted.
-    public static let maxRank = 1024
+    package static let maxRank = 1024
 
     /// Reads the safetensors file at `path`.
-    public static func read(_ path: String) throws -> WeightStore {
+    package static func read(_ path: String) throws -> WeightStore {
         let file: MappedFile
         do { file = try MappedFile(path: path) } catch let e as FileError { throw SafetensorsError.file(e) }
         return try read(file: file)
     }
 
     /// Reads a mapped safetensors file; the tensors are zero-copy views of the mapping.
-    public static func read(file: MappedFile) throws -> WeightStore {
+    package static func read(file: MappedFile) throws -> WeightStore {
         let parsed = try parse(ByteRegion(file: file))
         return WeightStore(entries: parsed.entries, container: .safetensors, path: file.path, attributes: parsed.metadata ?? [:])
     }
 
     /// Parses and validates a whole safetensors file held in `region`, returning its tensors
     /// (views of `region`, in header order) and its `__metadata__`.
-    public static func parse(_ region: ByteRegion) throws -> (entries: [(key: String, tensor: Tensor)], metadata: [String: String]?) {
+    package static func parse(_ region: ByteRegion) throws -> (entries: [(key: String, tensor: Tensor)], metadata: [String: String]?) {
         let header = try parseHeader(region)
         guard let buffer = region.slice(8 + header.headerLength, region.count - 8 - header.headerLength) else {
             throw SafetensorsError.incompleteBuffer(covered: 0, available: 0)
@@ -67,7 +67,7 @@ public enum SafetensorsReader {
 
     /// Parses and validates the header of a safetensors file held in `region` (which must be the
     /// whole file, since the buffer has to end exactly at its end).
-    public static func parseHeader(_ region: ByteRegion) throws -> (headerLength: Int, entries: [SafetensorsEntry], metadata: [String: String]?) {
+    package static func parseHeader(_ region: ByteRegion) throws -> (headerLength: Int, entries: [SafetensorsEntry], metadata: [String: String]?) {
         try region.withUnsafeBytes { all in
             guard all.count >= 8 else { throw SafetensorsError.tooSmall(size: all.count) }
             var n: UInt64 = 0

@@ -4,19 +4,19 @@
 import TinifyCore
 
 /// Writes safetensors files.
-public enum SafetensorsWriter {
+package enum SafetensorsWriter {
     /// The planned layout: the header bytes (padded) and the tensors in data order with offsets.
-    public struct Layout {
+    package struct Layout {
         /// The header JSON, padded with spaces to a multiple of 8.
-        public let header: [UInt8]
+        package let header: [UInt8]
         /// Indices into the entries, in the order their data is written.
-        public let order: [Int]
+        package let order: [Int]
         /// The total size of the data buffer.
-        public let dataBytes: Int
+        package let dataBytes: Int
     }
 
     /// Plans the file: checks names and dtypes, orders the tensors and builds the header.
-    public static func layout(entries: [(key: String, tensor: Tensor)], metadata: [String: String]?) throws -> Layout {
+    package static func layout(entries: [(key: String, tensor: Tensor)], metadata: [String: String]?) throws -> Layout {
         var seen = Set<String>()
         var names: [String] = []
         names.reserveCapacity(entries.count)
@@ -64,7 +64,7 @@ public enum SafetensorsWriter {
 
     /// Writes `entries` (and `metadata` as `__metadata__`, when given) to `path` atomically.
     /// An existing `path` is replaced unless `replace` is false.
-    public static func write(entries: [(key: String, tensor: Tensor)], metadata: [String: String]? = nil, to path: String,
+    package static func write(entries: [(key: String, tensor: Tensor)], metadata: [String: String]? = nil, to path: String,
                              replace: Bool = true, progress: WriteProgress? = nil) throws {
         let plan = try layout(entries: entries, metadata: metadata)
         do {

@@ -6,13 +6,13 @@
 import TinifyCore
 
 /// Writes torch zip checkpoints.
-public enum TorchZipWriter {
+package enum TorchZipWriter {
     /// The archive's top-level folder (torch takes the prefix from the first record).
-    public static let prefix = "archive"
+    package static let prefix = "archive"
 
     /// Writes `entries` as an `OrderedDict` state dict to `path` atomically.
     /// An existing `path` is replaced unless `replace` is false.
-    public static func write(entries: [(key: String, tensor: Tensor)], to path: String, replace: Bool = true,
+    package static func write(entries: [(key: String, tensor: Tensor)], to path: String, replace: Bool = true,
                              progress: WriteProgress? = nil) throws {
         try checkKeys(entries)
         do {

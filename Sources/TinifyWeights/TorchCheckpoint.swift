@@ -4,37 +4,37 @@ import TinifyContainer
 import TinifyPickle
 
 /// Reading limits for torch checkpoints.
-public struct ReadLimits: Sendable {
+package struct ReadLimits: Sendable {
     /// Largest `data.pkl`.
-    public var maxPickleBytes = 128 << 20
+    package var maxPickleBytes = 128 << 20
     /// Pickle machine limits.
-    public var pickle = PickleLimits()
+    package var pickle = PickleLimits()
     /// Decoded value limits.
-    public var decode = DecodeLimits()
+    package var decode = DecodeLimits()
     /// Zip archive limits.
-    public var zip = ZipLimits()
+    package var zip = ZipLimits()
     /// The defaults.
-    public init() {}
+    package init() {}
 
     /// The defaults, with what the read may hold in memory (inflated records, materialised
     /// expanded views) bounded by `memory`.
-    public init(memory: MemoryBudget) {
+    package init(memory: MemoryBudget) {
         zip.maxInflatedBytes = memory.bytes
         decode.maxExpandedViewBytes = min(decode.maxExpandedViewBytes, memory.bytes)
     }
 }
 
 /// Loader for files written by `torch.save`.
-public enum TorchCheckpoint {
+package enum TorchCheckpoint {
     /// Reads a torch zip archive or legacy stream at `path`.
-    public static func load(path: String, limits: ReadLimits = ReadLimits()) throws -> WeightStore {
+    package static func load(path: String, limits: ReadLimits = ReadLimits()) throws -> WeightStore {
         let file: MappedFile
         do { file = try MappedFile(path: path) } catch let e as FileError { throw WeightError.file(e) }
         return try load(file: file, limits: limits)
     }
 
     /// Reads a torch zip archive or legacy stream from a mapped file.
-    public static func load(file: MappedFile, limits: ReadLimits = ReadLimits()) throws -> WeightStore {
+    package static func load(file: MappedFile, limits: ReadLimits = ReadLimits()) throws -> WeightStore {
         do {
             let kind = try ContainerSniffer.sniff(ByteRegion(file: file).buffer)
             switch kind {

@@ -5,32 +5,32 @@ import TinifyCore
 import TinifyPickle
 
 /// Finds the bytes behind a storage reference.
-public protocol StorageResolver {
+package protocol StorageResolver {
     /// The storage `key`, which must hold exactly `byteCount` bytes.
     func storage(key: String, byteCount: Int) throws -> TensorStorage
 }
 
 /// Limits on the decoded value tree.
-public struct DecodeLimits: Sendable {
+package struct DecodeLimits: Sendable {
     /// Deepest nesting of values.
-    public var maxDepth = 256
+    package var maxDepth = 256
     /// Most nodes the tree may expand to (shared sub-trees count once per use).
-    public var maxNodes = 1 << 20
+    package var maxNodes = 1 << 20
     /// Most tensors the tree may hold, a shared one counting once per use (each becomes a
     /// weight-store entry, so a memoised list of tensors fetched a thousand times must not).
-    public var maxTensors = TensorLimits.maxTensors
+    package var maxTensors = TensorLimits.maxTensors
     /// Most bytes of integers beyond 64 bits, summed over every use (converting one to decimal
     /// costs time quadratic in its size, so a memoised 4 KiB integer must not be reusable at will).
-    public var maxBigIntBytes = 1 << 14
+    package var maxBigIntBytes = 1 << 14
     /// Largest contiguous size, in bytes, of a view with more elements than its storage (stride 0,
     /// as `expand` makes): such a view costs nothing to load but its full size to materialise.
-    public var maxExpandedViewBytes = 256 << 20
+    package var maxExpandedViewBytes = 256 << 20
     /// The defaults.
-    public init() {}
+    package init() {}
 }
 
 /// Converts a torch pickle's `PickleValue` graph into a `Value` tree.
-public final class TorchDecoder {
+package final class TorchDecoder {
     private let resolver: StorageResolver
     private let limits: DecodeLimits
     private var storages: [String: (TensorStorage, Int)] = [:]
@@ -41,13 +41,13 @@ public final class TorchDecoder {
     private var tensorUses = 0
 
     /// A decoder resolving storages through `resolver`.
-    public init(resolver: StorageResolver, limits: DecodeLimits = DecodeLimits()) {
+    package init(resolver: StorageResolver, limits: DecodeLimits = DecodeLimits()) {
         self.resolver = resolver
         self.limits = limits
     }
 
     /// Decodes `root` into a value tree.
-    public func decode(_ root: PickleValue) throws -> Value {
+    package func decode(_ root: PickleValue) throws -> Value {
         let (v, _) = try value(root, path: "")
         return v
     }

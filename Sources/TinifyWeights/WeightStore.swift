@@ -4,21 +4,21 @@ import TinifyCore
 import TinifyContainer
 
 /// Every tensor of a checkpoint by key path, in file order, with the value tree they came from.
-public final class WeightStore {
+package final class WeightStore {
     /// The decoded root object.
-    public let root: Value
+    package let root: Value
     /// The tensors in order, keyed by dotted path (`g_a.0.weight`, `state_dict.g_a.0.weight`).
-    public private(set) var entries: [(key: String, tensor: Tensor)]
+    package private(set) var entries: [(key: String, tensor: Tensor)]
     private var index: [String: Int]
     /// What container the file was.
-    public let container: ContainerKind
+    package let container: ContainerKind
     /// The file read, if any.
-    public let path: String?
+    package let path: String?
     /// Metadata from the file (HDF5 root attributes, safetensors `__metadata__`).
-    public var attributes: [String: String]
+    package var attributes: [String: String]
 
     /// A store over `root`'s tensors.
-    public init(root: Value, container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
+    package init(root: Value, container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
         self.root = root
         self.container = container
         self.path = path
@@ -36,19 +36,19 @@ public final class WeightStore {
     }
 
     /// A store of `entries` (a flat state dict), built as an ordered dict of tensors.
-    public convenience init(entries: [(key: String, tensor: Tensor)], container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
+    package convenience init(entries: [(key: String, tensor: Tensor)], container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
         self.init(root: .dict(entries.map { (Value.string($0.key), Value.tensor($0.tensor)) }), container: container, path: path, attributes: attributes)
     }
 
     /// The tensor at `key`.
-    public subscript(key: String) -> Tensor? { index[key].map { entries[$0].tensor } }
+    package subscript(key: String) -> Tensor? { index[key].map { entries[$0].tensor } }
 
     /// The keys in order.
-    public var keys: [String] { entries.map(\.key) }
+    package var keys: [String] { entries.map(\.key) }
 
     /// The number of tensors.
-    public var count: Int { entries.count }
+    package var count: Int { entries.count }
 
     /// The bytes all tensors occupy when contiguous.
-    public var totalBytes: Int { entries.reduce(0) { Checked.add($0, $1.tensor.byteCount) ?? Int.max } }
+    package var totalBytes: Int { entries.reduce(0) { Checked.add($0, $1.tensor.byteCount) ?? Int.max } }
 }

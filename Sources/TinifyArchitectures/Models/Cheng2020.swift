@@ -33,24 +33,24 @@ struct ChengHead {
 }
 
 /// `cheng2020-anchor`: Cheng2020Anchor(N), M = N.
-public struct Cheng2020AnchorDeclaration: CompressionArchitecture {
+package struct Cheng2020AnchorDeclaration: CompressionArchitecture {
     /// `cheng2020-anchor`.
-    public static let id = Architecture.cheng2020Anchor
+    package static let id = Architecture.cheng2020Anchor
     /// N (and M = N).
-    public let hyperparameters: Hyperparameters
+    package let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
-    public let entropyBottleneck: EntropyBottleneck
+    package let entropyBottleneck: EntropyBottleneck
     /// Transforms.
-    public let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
+    package let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
     /// The Gaussian conditional on y.
-    public let gaussianConditional: GaussianConditional
+    package let gaussianConditional: GaussianConditional
     /// 1×1 convs 4N → 10N/3 → 8N/3 → 2N.
-    public let entropyParameters: [Layer]
+    package let entropyParameters: [Layer]
     /// Masked 5×5 conv N → 2N.
-    public let contextPrediction: MaskedConv2d
+    package let contextPrediction: MaskedConv2d
 
     /// Declares (and binds) the model's tensors through `s`.
-    public init(_ s: ParameterScope) {
+    package init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
         gA = s.sequential("g_a") { q in
@@ -67,24 +67,24 @@ public struct Cheng2020AnchorDeclaration: CompressionArchitecture {
 }
 
 /// `cheng2020-attn`: Cheng2020Attention(N), M = N.
-public struct Cheng2020AttentionDeclaration: CompressionArchitecture {
+package struct Cheng2020AttentionDeclaration: CompressionArchitecture {
     /// `cheng2020-attn`.
-    public static let id = Architecture.cheng2020Attention
+    package static let id = Architecture.cheng2020Attention
     /// N (and M = N).
-    public let hyperparameters: Hyperparameters
+    package let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
-    public let entropyBottleneck: EntropyBottleneck
+    package let entropyBottleneck: EntropyBottleneck
     /// Transforms.
-    public let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
+    package let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
     /// The Gaussian conditional on y.
-    public let gaussianConditional: GaussianConditional
+    package let gaussianConditional: GaussianConditional
     /// 1×1 convs 4N → 10N/3 → 8N/3 → 2N.
-    public let entropyParameters: [Layer]
+    package let entropyParameters: [Layer]
     /// Masked 5×5 conv N → 2N.
-    public let contextPrediction: MaskedConv2d
+    package let contextPrediction: MaskedConv2d
 
     /// Declares (and binds) the model's tensors through `s`.
-    public init(_ s: ParameterScope) {
+    package init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
         gA = s.sequential("g_a") { q in

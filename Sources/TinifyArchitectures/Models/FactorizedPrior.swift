@@ -12,18 +12,18 @@
 // g_s: the mirror with transposed convs and IGDN. The ReLU variant uses ReLU in place of GDN.
 
 /// `bmshj2018-factorized`: FactorizedPrior(N, M).
-public struct FactorizedPriorDeclaration: CompressionArchitecture {
+package struct FactorizedPriorDeclaration: CompressionArchitecture {
     /// `bmshj2018-factorized`.
-    public static let id = Architecture.bmshj2018Factorized
+    package static let id = Architecture.bmshj2018Factorized
     /// N and M.
-    public let hyperparameters: Hyperparameters
+    package let hyperparameters: Hyperparameters
     /// EntropyBottleneck(M) on y.
-    public let entropyBottleneck: EntropyBottleneck
+    package let entropyBottleneck: EntropyBottleneck
     /// Analysis and synthesis transforms.
-    public let gA: [Layer], gS: [Layer]
+    package let gA: [Layer], gS: [Layer]
 
     /// Declares (and binds) the model's tensors through `s`.
-    public init(_ s: ParameterScope) {
+    package init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
         gA = FactorizedPriorDeclaration.gA(s)
@@ -43,18 +43,18 @@ extension FactorizedPriorDeclaration {
 }
 
 /// `bmshj2018-factorized-relu`: FactorizedPriorReLU(N, M).
-public struct FactorizedPriorReLUDeclaration: CompressionArchitecture {
+package struct FactorizedPriorReLUDeclaration: CompressionArchitecture {
     /// `bmshj2018-factorized-relu`.
-    public static let id = Architecture.bmshj2018FactorizedReLU
+    package static let id = Architecture.bmshj2018FactorizedReLU
     /// N and M.
-    public let hyperparameters: Hyperparameters
+    package let hyperparameters: Hyperparameters
     /// EntropyBottleneck(M) on y.
-    public let entropyBottleneck: EntropyBottleneck
+    package let entropyBottleneck: EntropyBottleneck
     /// Analysis and synthesis transforms.
-    public let gA: [Layer], gS: [Layer]
+    package let gA: [Layer], gS: [Layer]
 
     /// Declares (and binds) the model's tensors through `s`.
-    public init(_ s: ParameterScope) {
+    package init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
         gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .M)] }

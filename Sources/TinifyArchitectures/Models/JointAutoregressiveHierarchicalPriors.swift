@@ -10,24 +10,24 @@
 //                              EntropyBottleneck(N)
 
 /// `mbt2018`: JointAutoregressiveHierarchicalPriors(N, M).
-public struct JointAutoregressiveHierarchicalPriorsDeclaration: CompressionArchitecture {
+package struct JointAutoregressiveHierarchicalPriorsDeclaration: CompressionArchitecture {
     /// `mbt2018`.
-    public static let id = Architecture.mbt2018
+    package static let id = Architecture.mbt2018
     /// N and M.
-    public let hyperparameters: Hyperparameters
+    package let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
-    public let entropyBottleneck: EntropyBottleneck
+    package let entropyBottleneck: EntropyBottleneck
     /// Transforms.
-    public let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
+    package let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
     /// The Gaussian conditional on y.
-    public let gaussianConditional: GaussianConditional
+    package let gaussianConditional: GaussianConditional
     /// 1×1 convs 4M → 10M/3 → 8M/3 → 2M.
-    public let entropyParameters: [Layer]
+    package let entropyParameters: [Layer]
     /// Masked 5×5 conv M → 2M (mask type A).
-    public let contextPrediction: MaskedConv2d
+    package let contextPrediction: MaskedConv2d
 
     /// Declares (and binds) the model's tensors through `s`.
-    public init(_ s: ParameterScope) {
+    package init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
         gA = FactorizedPriorDeclaration.gA(s)

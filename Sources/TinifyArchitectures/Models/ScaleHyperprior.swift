@@ -9,20 +9,20 @@
 //                              EntropyBottleneck(N)
 
 /// `bmshj2018-hyperprior`: ScaleHyperprior(N, M).
-public struct ScaleHyperpriorDeclaration: CompressionArchitecture {
+package struct ScaleHyperpriorDeclaration: CompressionArchitecture {
     /// `bmshj2018-hyperprior`.
-    public static let id = Architecture.bmshj2018Hyperprior
+    package static let id = Architecture.bmshj2018Hyperprior
     /// N and M.
-    public let hyperparameters: Hyperparameters
+    package let hyperparameters: Hyperparameters
     /// EntropyBottleneck(N) on z.
-    public let entropyBottleneck: EntropyBottleneck
+    package let entropyBottleneck: EntropyBottleneck
     /// Transforms.
-    public let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
+    package let gA: [Layer], gS: [Layer], hA: [Layer], hS: [Layer]
     /// The Gaussian conditional on y.
-    public let gaussianConditional: GaussianConditional
+    package let gaussianConditional: GaussianConditional
 
     /// Declares (and binds) the model's tensors through `s`.
-    public init(_ s: ParameterScope) {
+    package init(_ s: ParameterScope) {
         hyperparameters = s.hyperparameters
         entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .N) }
         gA = FactorizedPriorDeclaration.gA(s)

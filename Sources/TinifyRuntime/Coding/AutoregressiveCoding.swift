@@ -13,7 +13,7 @@ import TinifyCore
 
 extension JointAutoregressiveHierarchicalPriorsEngine {
     /// Throws the reason the stored CDF tables cannot code.
-    public func checkCodingTables() throws { try entropyCodingTablesCheck() }
+    package func checkCodingTables() throws { try entropyCodingTablesCheck() }
 
     /// Runs the raster-order loop over one image's latent positions: for each position, (σ, μ)
     /// from the deterministic parameter path, then `code(h, w, σ, μ, plane)`, which must write
@@ -57,7 +57,7 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
     }
 
     /// `compress(x)`: strings [y, z] (one autoregressive y stream per image), shape = z's size.
-    public func compress(_ x: FloatTensor) throws -> CompressedLatents {
+    package func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
         let y = try gA(x)
         let (zStrings, zHat) = try entropyBottleneck.compressDecoded(hA(y))
@@ -95,7 +95,7 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
     }
 
     /// ŷ decoded from strings [y, z], position by position in raster order.
-    public func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
+    package func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 2)
         let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
         let params = try hS(zHat, mode: .deterministic)
@@ -122,7 +122,7 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
     }
 
     /// g_s(ŷ) clamped; `bitExact` runs it on the deterministic kernels.
-    public func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
+    package func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
         clamped(try gS(yHat, mode: bitExact ? .deterministic : .fast))
     }
 }

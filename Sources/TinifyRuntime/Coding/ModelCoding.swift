@@ -27,33 +27,33 @@ func clamped(_ x: FloatTensor) -> FloatTensor { x.map { Swift.min(Swift.max($0, 
 
 extension FactorizedPriorEngine {
     /// Throws the reason the stored CDF tables cannot code.
-    public func checkCodingTables() throws { try entropyCodingTablesCheck() }
+    package func checkCodingTables() throws { try entropyCodingTablesCheck() }
 
     /// `compress(x)`: strings [y], shape = y's height and width.
-    public func compress(_ x: FloatTensor) throws -> CompressedLatents {
+    package func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
         let y = try gA(x)
         return CompressedLatents(strings: [try entropyBottleneck.compress(y)], shape: [y.h, y.w])
     }
 
     /// ŷ decoded from strings [y].
-    public func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
+    package func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 1)
         return try entropyBottleneck.decompress(c.strings[0], height: c.shape[0], width: c.shape[1])
     }
 
     /// g_s(ŷ) clamped; `bitExact` runs it on the deterministic kernels.
-    public func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
+    package func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
         clamped(try gS(yHat, mode: bitExact ? .deterministic : .fast))
     }
 }
 
 extension ScaleHyperpriorEngine {
     /// Throws the reason the stored CDF tables cannot code.
-    public func checkCodingTables() throws { try entropyCodingTablesCheck() }
+    package func checkCodingTables() throws { try entropyCodingTablesCheck() }
 
     /// `compress(x)`: strings [y, z], shape = z's height and width.
-    public func compress(_ x: FloatTensor) throws -> CompressedLatents {
+    package func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
         let y = try gA(x)
         let (zStrings, zHat) = try entropyBottleneck.compressDecoded(hyperLatent(y))
@@ -63,7 +63,7 @@ extension ScaleHyperpriorEngine {
     }
 
     /// ŷ decoded from strings [y, z]: ẑ, then (σ, μ) = h_s(ẑ) on the deterministic kernels.
-    public func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
+    package func decodeLatent(_ c: CompressedLatents) throws -> FloatTensor {
         try checkLatents(c, groups: 2)
         let zHat = try entropyBottleneck.decompress(c.strings[1], height: c.shape[0], width: c.shape[1])
         let (scales, means) = try gaussianParameters(zHat, mode: .deterministic)
@@ -71,7 +71,7 @@ extension ScaleHyperpriorEngine {
     }
 
     /// g_s(ŷ) clamped; `bitExact` runs it on the deterministic kernels.
-    public func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
+    package func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
         clamped(try gS(yHat, mode: bitExact ? .deterministic : .fast))
     }
 }

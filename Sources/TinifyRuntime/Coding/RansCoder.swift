@@ -9,7 +9,7 @@
 
 /// The CDF tables an entropy model codes with: one quantised CDF row per index, its length and
 /// the offset added to decoded symbols (CompressAI's `_quantized_cdf`, `_cdf_length`, `_offset`).
-public struct CDFTable: Sendable {
+package struct CDFTable: Sendable {
     /// Rows of `width` entries each, row-major.
     let cdf: [Int32]
     /// Entries per row in `cdf`.
@@ -20,11 +20,11 @@ public struct CDFTable: Sendable {
     let offsets: [Int32]
 
     /// The number of rows.
-    public var rows: Int { lengths.count }
+    package var rows: Int { lengths.count }
 
     /// Checks that every row can code: lengths in 2…width, entries strictly increasing from 0 to
     /// 65536 over the used length (so every symbol has a non-zero frequency). `key` names errors.
-    public init(cdf: [Int32], width: Int, lengths: [Int32], offsets: [Int32], key: String) throws {
+    package init(cdf: [Int32], width: Int, lengths: [Int32], offsets: [Int32], key: String) throws {
         guard width >= 2, cdf.count == lengths.count * width else {
             throw CodingError.badTable(key: key, reason: "\(cdf.count) entries for \(lengths.count) rows of \(width)")
         }
@@ -52,9 +52,9 @@ public struct CDFTable: Sendable {
 }
 
 /// rANS constants and the symbol encoder / decoder.
-public enum RansCoder {
+package enum RansCoder {
     /// CDF precision in bits.
-    public static let precision = 16
+    package static let precision = 16
     /// Bits per bypass chunk.
     static let bypassBits = 4
     /// The largest bypass chunk value (also the "more chunks follow" marker for the chunk count).
@@ -66,16 +66,16 @@ public enum RansCoder {
 }
 
 /// Buffers symbols, then encodes them all at once (CompressAI's `BufferedRansEncoder`).
-public struct RansEncoder {
+package struct RansEncoder {
     private struct Step { let start: UInt32; let freq: UInt32; let bypass: Bool }
     private var steps: [Step] = []
 
     /// An empty encoder.
-    public init() {}
+    package init() {}
 
     /// Adds `symbols`, each coded with the CDF row `indexes[i]` of `table`
     /// (`encode_with_indexes`). Values beyond a row's range are escaped as CompressAI does.
-    public mutating func encode(_ symbols: [Int32], indexes: [Int32], table: CDFTable) throws {
+    package mutating func encode(_ symbols: [Int32], indexes: [Int32], table: CDFTable) throws {
         guard symbols.count == indexes.count else {
             throw CodingError.shapeMismatch("\(symbols.count) symbols, \(indexes.count) indexes")
         }
@@ -114,7 +114,7 @@ public struct RansEncoder {
     }
 
     /// Encodes everything buffered and returns the stream (`flush()`); the encoder is emptied.
-    public mutating func flush() -> [UInt8] {
+    package mutating func flush() -> [UInt8] {
         var words: [UInt32] = []  // in reverse order of reading
         words.reserveCapacity(steps.count / 2 + 2)
         var x = RansCoder.lowerBound
@@ -152,13 +152,13 @@ public struct RansEncoder {
 
 /// Decodes a stream symbol by symbol (`RansDecoder.decode_stream` / `decode_with_indexes`).
 /// Every word read is bounds-checked: a truncated or corrupt stream throws, never reads past its end.
-public struct RansDecoder {
+package struct RansDecoder {
     private let bytes: [UInt8]
     private var position: Int
     private var x: UInt64
 
     /// Starts decoding `bytes` (at least 8 bytes, a multiple of 4).
-    public init(_ bytes: [UInt8]) throws {
+    package init(_ bytes: [UInt8]) throws {
         guard bytes.count >= 8, bytes.count % 4 == 0 else { throw CodingError.badLength(bytes.count) }
         self.bytes = bytes
         position = 0
@@ -182,7 +182,7 @@ public struct RansDecoder {
     }
 
     /// Decodes `indexes.count` symbols, each with the CDF row `indexes[i]` of `table`.
-    public mutating func decode(indexes: [Int32], table: CDFTable) throws -> [Int32] {
+    package mutating func decode(indexes: [Int32], table: CDFTable) throws -> [Int32] {
         var out = [Int32]()
         out.reserveCapacity(indexes.count)
         let mask: UInt64 = (1 << UInt64(RansCoder.precision)) - 1

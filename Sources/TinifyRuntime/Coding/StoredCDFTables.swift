@@ -7,7 +7,7 @@ import TinifyCore
 extension CDFTable {
     /// The tables under `prefix` (`entropy_bottleneck`, `gaussian_conditional`), checked to code.
     /// Throws `CodingError.notUpdated` when the buffers are empty (a checkpoint before `update()`).
-    public init(_ w: WeightReader, _ prefix: String) throws {
+    package init(_ w: WeightReader, _ prefix: String) throws {
         let cdfKey = prefix + "._quantized_cdf", offsetKey = prefix + "._offset", lengthKey = prefix + "._cdf_length"
         guard !w.isEmpty(offsetKey), !w.isEmpty(cdfKey), !w.isEmpty(lengthKey) else { throw CodingError.notUpdated(prefix: prefix) }
         let cdfTensor = try w.tensor(cdfKey)

@@ -5,7 +5,7 @@
 import TinifyCore
 
 /// The kernels a layer computes with.
-public enum KernelMode: Sendable {
+package enum KernelMode: Sendable {
     /// The fastest kernels on this machine (OpenBLAS, Winograd): results depend on the BLAS kernel,
     /// the thread count and the CPU, by a few float32 rounding steps.
     case fast
@@ -17,8 +17,8 @@ public enum KernelMode: Sendable {
 
 /// How the deterministic kernels run: vectorised (the default) or as plain scalar loops in the
 /// same order, which must give the same bits (the portability tests compare both).
-public enum DeterministicKernels {
+package enum DeterministicKernels {
     /// True when `TINIFY_SCALAR_KERNELS=1` is set in the environment when the kernels are first
     /// used: the deterministic kernels then run one element at a time.
-    public static let scalar: Bool = Environment.value("TINIFY_SCALAR_KERNELS") == "1"
+    package static let scalar: Bool = Environment.value("TINIFY_SCALAR_KERNELS") == "1"
 }

@@ -10,13 +10,13 @@ import Glibc
 #endif
 
 /// An EntropyBottleneck bound from a checkpoint.
-public final class EntropyBottleneck: @unchecked Sendable {
+package final class EntropyBottleneck: @unchecked Sendable {
     /// The module's key prefix (`entropy_bottleneck`).
-    public let prefix: String
+    package let prefix: String
     /// Channels.
-    public let channels: Int
+    package let channels: Int
     /// Layer widths `1, f…, 1`.
-    public let widths: [Int]
+    package let widths: [Int]
     /// `softplus(matrices.k)` (C, f_out, f_in) as torch computes it.
     let softplusMatrices: [[Float]]
     /// `biases.k` (C, f_out, 1).
@@ -24,18 +24,18 @@ public final class EntropyBottleneck: @unchecked Sendable {
     /// `tanh(factors.k)` (C, f_out, 1).
     let tanhFactors: [[Float]]
     /// `quantiles` (C, 1, 3).
-    public let quantiles: [Float]
+    package let quantiles: [Float]
     /// `target` [−t, 0, t].
-    public let target: [Float]
+    package let target: [Float]
     /// `likelihood_lower_bound.bound`.
-    public let likelihoodBound: Float
+    package let likelihoodBound: Float
     /// Whether the checkpoint's `_offset` is non-empty (CDFs already built).
-    public let isUpdated: Bool
+    package let isUpdated: Bool
     /// The tail mass (CompressAI's default).
-    public let tailMass: Double = 1e-9
+    package let tailMass: Double = 1e-9
 
     /// Binds `<prefix>.matrices.k`, `.biases.k`, `.factors.k`, `.quantiles` and buffers.
-    public init(_ w: WeightReader, _ prefix: String, channels c: Int? = nil) throws {
+    package init(_ w: WeightReader, _ prefix: String, channels c: Int? = nil) throws {
         self.prefix = prefix
         let qShape = try w.shape(prefix + ".quantiles")
         guard qShape.count == 3, qShape[1] == 1, qShape[2] == 3, c.map({ $0 == qShape[0] }) ?? true else {
@@ -78,7 +78,7 @@ public final class EntropyBottleneck: @unchecked Sendable {
     let codingTable: Result<CDFTable, Error>
 
     /// The medians `quantiles[:, 0, 1]`.
-    public var medians: [Float] { (0..<channels).map { quantiles[$0 * 3 + 1] } }
+    package var medians: [Float] { (0..<channels).map { quantiles[$0 * 3 + 1] } }
 
     /// `_logits_cumulative` for channel `c` over `count` inputs at `x`, written to `out`, as torch
     /// computes it for an operand whose last dimension is `length` (which decides its matmul path).
@@ -151,7 +151,7 @@ public final class EntropyBottleneck: @unchecked Sendable {
     /// the likelihoods, bounded below by `likelihood_lower_bound`. The logits are evaluated once
     /// per distinct ŷ of a channel (ŷ is quantised), exactly as torch evaluates them for every
     /// element; the sigmoid keeps torch's vector/tail split over the (C, 1, B·H·W) operand.
-    public func forward(_ y: FloatTensor) -> (yHat: FloatTensor, likelihoods: FloatTensor) {
+    package func forward(_ y: FloatTensor) -> (yHat: FloatTensor, likelihoods: FloatTensor) {
         let (b, c, plane) = (y.n, y.c, y.h * y.w)
         let l = b * plane, n = c * l
         let med = medians
@@ -199,7 +199,7 @@ public final class EntropyBottleneck: @unchecked Sendable {
     }
 
     /// `loss()`: Σ |lc(quantiles) − target|.
-    public func auxLoss() -> Double {
+    package func auxLoss() -> Double {
         let lc = logits(quantiles, length: 3)
         var s = 0.0
         for c in 0..<channels { for k in 0..<3 { s += Double(abs(lc[c * 3 + k] - target[k])) } }
@@ -208,7 +208,7 @@ public final class EntropyBottleneck: @unchecked Sendable {
 
     /// `update(force:)`: the new `_offset`, `_quantized_cdf` and `_cdf_length` buffers, keyed by
     /// their full checkpoint keys; nil when the checkpoint is already updated and `force` is false.
-    public func update(force: Bool) throws -> [String: (values: [Int32], shape: [Int])]? {
+    package func update(force: Bool) throws -> [String: (values: [Int32], shape: [Int])]? {
         if isUpdated && !force { return nil }
         let c = channels
         var minima = [Int32](repeating: 0, count: c), maxima = minima

@@ -7,24 +7,24 @@ import Glibc
 #endif
 
 /// A GaussianConditional bound from a checkpoint.
-public final class GaussianConditional: @unchecked Sendable {
+package final class GaussianConditional: @unchecked Sendable {
     /// The module's key prefix (`gaussian_conditional`).
-    public let prefix: String
+    package let prefix: String
     /// `lower_bound_scale.bound` (the scale bound, 0.11).
-    public let scaleBound: Float
+    package let scaleBound: Float
     /// `likelihood_lower_bound.bound` (1e-9).
-    public let likelihoodBound: Float
+    package let likelihoodBound: Float
     /// The stored `scale_table` (empty before `update()`).
-    public let scaleTable: [Float]
+    package let scaleTable: [Float]
     /// Whether the checkpoint's `_offset` is non-empty (CDFs already built).
-    public let isUpdated: Bool
+    package let isUpdated: Bool
     /// The tail mass (CompressAI's default).
-    public let tailMass: Double = 1e-9
+    package let tailMass: Double = 1e-9
     /// `−scipy.stats.norm.ppf(tail_mass / 2)` for the default tail mass.
-    public static let tailMultiplier = 6.1094102048693975
+    package static let tailMultiplier = 6.1094102048693975
 
     /// Binds the buffers under `prefix`.
-    public init(_ w: WeightReader, _ prefix: String) throws {
+    package init(_ w: WeightReader, _ prefix: String) throws {
         self.prefix = prefix
         scaleBound = try w.scalar(prefix + ".lower_bound_scale.bound", default: Float(0.11))
         likelihoodBound = try w.scalar(prefix + ".likelihood_lower_bound.bound", default: Float(1e-9))
@@ -37,7 +37,7 @@ public final class GaussianConditional: @unchecked Sendable {
     let codingTable: Result<CDFTable, Error>
 
     /// CompressAI's `get_scale_table()`: `exp(linspace(ln 0.11, ln 256, 64))` in float32.
-    public static func defaultScaleTable(min: Double = 0.11, max: Double = 256, levels: Int = 64) -> [Float] {
+    package static func defaultScaleTable(min: Double = 0.11, max: Double = 256, levels: Int = 64) -> [Float] {
         TorchMath.linspace(Glibc.log(min), Glibc.log(max), levels).map(TorchMath.exp)
     }
 
@@ -48,7 +48,7 @@ public final class GaussianConditional: @unchecked Sendable {
 
     /// The likelihood of the quantised `outputs` given `scales` and optional `means` (same length),
     /// bounded below: Φ((½ − |v|)/s) − Φ((−½ − |v|)/s), v = outputs − means, s = max(scale, bound).
-    public func likelihood(_ outputs: [Float], scales: [Float], means: [Float]?) -> [Float] {
+    package func likelihood(_ outputs: [Float], scales: [Float], means: [Float]?) -> [Float] {
         var out = [Float](repeating: 0, count: outputs.count)
         let bound = scaleBound, lb = likelihoodBound
         outputs.withUnsafeBufferPointer { po in
@@ -74,7 +74,7 @@ public final class GaussianConditional: @unchecked Sendable {
     }
 
     /// Eval-mode forward: ŷ = round(y − μ) + μ (half to even) and the likelihoods of ŷ.
-    public func forward(_ y: FloatTensor, scales: FloatTensor, means: FloatTensor?) throws -> (yHat: FloatTensor, likelihoods: FloatTensor) {
+    package func forward(_ y: FloatTensor, scales: FloatTensor, means: FloatTensor?) throws -> (yHat: FloatTensor, likelihoods: FloatTensor) {
         let yHat: FloatTensor
         if let means {
             yHat = FloatTensor(shape: y.shape) { out in
@@ -89,7 +89,7 @@ public final class GaussianConditional: @unchecked Sendable {
 
     /// `build_indexes`: for each scale, the number of table entries (excluding the last) below
     /// max(scale, bound) — the first entry ≥ the scale, capped at the last index.
-    public static func buildIndexes(_ scales: [Float], table: [Float], bound: Float) -> [Int32] {
+    package static func buildIndexes(_ scales: [Float], table: [Float], bound: Float) -> [Int32] {
         let head = table.dropLast()
         return scales.map { s in
             let v = Swift.max(s, bound)
@@ -99,7 +99,7 @@ public final class GaussianConditional: @unchecked Sendable {
 
     /// `update_scale_table(table, force)`: the new `_offset`, `_quantized_cdf`, `_cdf_length` and
     /// `scale_table` buffers keyed by checkpoint key; nil when already updated and not forced.
-    public func update(scaleTable table: [Float]?, force: Bool) throws -> [String: (ints: [Int32]?, floats: [Float]?, shape: [Int])]? {
+    package func update(scaleTable table: [Float]?, force: Bool) throws -> [String: (ints: [Int32]?, floats: [Float]?, shape: [Int])]? {
         if isUpdated && !force { return nil }
         let table = table ?? GaussianConditional.defaultScaleTable()
         guard !table.isEmpty else { throw RuntimeError.badScaleTable("it is empty") }

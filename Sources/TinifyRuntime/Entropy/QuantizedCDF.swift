@@ -4,10 +4,10 @@
 // smallest frequency above one (lowest index on ties, re-scanned every time).
 
 /// Quantised cumulative distributions for the rANS coder.
-public enum QuantizedCDF {
+package enum QuantizedCDF {
     /// The quantised CDF (length `pmf.count + 1`, 0 … 2^precision) of `pmf` (whose last entry is
     /// the tail mass). Throws, as the C++ does, on a negative or non-finite entry or zero total.
-    public static func fromPMF(_ pmf: [Float], precision: Int = 16, key: String = "pmf") throws -> [Int32] {
+    package static func fromPMF(_ pmf: [Float], precision: Int = 16, key: String = "pmf") throws -> [Int32] {
         for p in pmf where p < 0 || !p.isFinite {
             throw RuntimeError.invalidDistribution(key: key, reason: "probability \(p) is negative or not finite")
         }

@@ -17,9 +17,9 @@ import Glibc
 #endif
 
 /// Float32 math that matches PyTorch's CPU results bit for bit.
-public enum TorchMath {
+package enum TorchMath {
     /// Elements per vectorised block of `cpu_kernel_vec` (two 16-lane AVX-512 vectors).
-    public static let vectorBlock = 32
+    package static let vectorBlock = 32
 
     // MARK: SLEEF helpers (one lane, FMA variants)
 
@@ -68,7 +68,7 @@ public enum TorchMath {
     // MARK: SLEEF functions
 
     /// `Sleef_expf_u10`.
-    public static func sleefExp(_ d: Float) -> Float {
+    package static func sleefExp(_ d: Float) -> Float {
         let q = rint(d * rLn2)
         let qf = Float(q)
         var s = mla(qf, -l2U, d)
@@ -87,7 +87,7 @@ public enum TorchMath {
     }
 
     /// `Sleef_log1pf_u10` (AVX-512 form; identical to the AVX2 form for finite inputs).
-    public static func sleefLog1p(_ d: Float) -> Float {
+    package static func sleefLog1p(_ d: Float) -> Float {
         let dp1 = d + 1
         var e = Float((dp1 * (1 / 0.75 as Float)).exponent)
         if dp1.isInfinite { e = 128 }
@@ -113,38 +113,38 @@ public enum TorchMath {
     // MARK: PyTorch operators
 
     /// `torch.tanh` (MKL VML; here correctly rounded).
-    @inline(__always) public static func tanh(_ x: Float) -> Float { Float(Glibc.tanh(Double(x))) }
+    @inline(__always) package static func tanh(_ x: Float) -> Float { Float(Glibc.tanh(Double(x))) }
 
     /// `torch.exp` (MKL VML; here correctly rounded).
-    @inline(__always) public static func exp(_ x: Float) -> Float { Float(Glibc.exp(Double(x))) }
+    @inline(__always) package static func exp(_ x: Float) -> Float { Float(Glibc.exp(Double(x))) }
 
     /// `torch.sigmoid` on element `x`, vector body (`vector == true`) or scalar tail.
-    @inline(__always) public static func sigmoid(_ x: Float, vector: Bool) -> Float {
+    @inline(__always) package static func sigmoid(_ x: Float, vector: Bool) -> Float {
         if vector { return 1 / (sleefExp(0 - x) + 1) }
         return 1 / (1 + expf(-x))
     }
 
     /// `F.softplus` (beta 1, threshold 20) on element `x`, vector body or scalar tail.
-    @inline(__always) public static func softplus(_ x: Float, vector: Bool) -> Float {
+    @inline(__always) package static func softplus(_ x: Float, vector: Bool) -> Float {
         if vector { return x > 20 ? x : sleefLog1p(sleefExp(x)) }
         return x > 20 ? x : log1pf(expf(x))
     }
 
     /// Whether element `i` of a contiguous `n`-element operand takes `cpu_kernel_vec`'s vector body.
-    @inline(__always) public static func isVector(_ i: Int, of n: Int) -> Bool { i < n - n % vectorBlock }
+    @inline(__always) package static func isVector(_ i: Int, of n: Int) -> Bool { i < n - n % vectorBlock }
 
     /// `F.softplus` over a contiguous array, honouring the vector body / scalar tail split.
-    public static func softplus(_ xs: [Float]) -> [Float] {
+    package static func softplus(_ xs: [Float]) -> [Float] {
         let n = xs.count
         return xs.indices.map { softplus(xs[$0], vector: isVector($0, of: n)) }
     }
 
     /// `torch.erfc` (MKL VML; here correctly rounded).
-    @inline(__always) public static func erfc(_ x: Float) -> Float { Float(Glibc.erfc(Double(x))) }
+    @inline(__always) package static func erfc(_ x: Float) -> Float { Float(Glibc.erfc(Double(x))) }
 
     /// `torch.linspace(start, end, steps)` in float32: each element is one fused multiply-add from
     /// the nearer end (`start + step·i` for the first half, `end − step·(steps−1−i)` after).
-    public static func linspace(_ start: Double, _ end: Double, _ steps: Int) -> [Float] {
+    package static func linspace(_ start: Double, _ end: Double, _ steps: Int) -> [Float] {
         if steps <= 0 { return [] }
         if steps == 1 { return [Float(start)] }
         let s = Float(start), e = Float(end)

@@ -5,15 +5,15 @@ import Glibc
 #endif
 
 /// Rate/distortion measures.
-public enum Metrics {
+package enum Metrics {
     /// Σ −log2(likelihood) over every likelihood tensor, divided by `pixels` (of the original,
     /// unpadded image).
-    public static func estimatedBPP(_ result: ForwardResult, pixels: Int) -> Double {
+    package static func estimatedBPP(_ result: ForwardResult, pixels: Int) -> Double {
         result.bits / Double(max(pixels, 1))
     }
 
     /// −10·log10(mean((x − clamp(x̂, 0, 1))²)) for signals in [0, 1]; +∞ when identical.
-    public static func psnr(_ x: FloatTensor, _ xHat: FloatTensor) throws -> Double {
+    package static func psnr(_ x: FloatTensor, _ xHat: FloatTensor) throws -> Double {
         guard x.shape == xHat.shape else { throw RuntimeError.badInput("psnr of \(x.shape) and \(xHat.shape)") }
         var sum = 0.0
         for i in 0..<x.count {

@@ -6,16 +6,16 @@ import TinifyCore
 
 /// An 8-bit RGB image as a 1×3×H×W float tensor in [0, 1] (value / 255), as torchvision's
 /// `ToTensor` gives it.
-public enum PNGImage {
+package enum PNGImage {
     /// The largest image read, in pixels (8192×8192): the header's size decides the memory taken,
     /// whatever the file's length, and the models need far more per pixel than the image does.
-    public static let maxPixels = 1 << 26
+    package static let maxPixels = 1 << 26
 
     /// Reads an 8-bit RGB, RGBA (alpha dropped) or grayscale (replicated to RGB) PNG.
     /// Palette, 16-bit and unreadable files throw `RuntimeError.image`. `sizeCheck`, when given,
     /// gets the width and height from the header before any pixel is decoded or allocated (to
     /// refuse an image over a memory budget whatever the file's length).
-    public static func read(_ path: String, sizeCheck: ((_ width: Int, _ height: Int) throws -> Void)? = nil) throws -> FloatTensor {
+    package static func read(_ path: String, sizeCheck: ((_ width: Int, _ height: Int) throws -> Void)? = nil) throws -> FloatTensor {
         try SystemLibraries.loadPNG()
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
@@ -67,7 +67,7 @@ public enum PNGImage {
     }
 
     /// How float samples in [0, 1] become 8-bit levels.
-    public enum Levels: Sendable {
+    package enum Levels: Sendable {
         /// The nearest level, round(v · 255).
         case nearest
         /// torchvision's `ToPILImage`: v · 255 truncated (what CompressAI's codec.py writes).
@@ -78,7 +78,7 @@ public enum PNGImage {
     /// file is written whole to a temporary beside `path` and renamed into place.
     /// `stored` writes it uncompressed (StoredPNG): the bytes then depend on the pixels alone,
     /// not on the zlib or libpng version, at the cost of a larger file.
-    public static func write(_ x: FloatTensor, to path: String, levels: Levels = .nearest, stored: Bool = false) throws {
+    package static func write(_ x: FloatTensor, to path: String, levels: Levels = .nearest, stored: Bool = false) throws {
         let bytes = try stored ? encodeStored(x, levels: levels, path: path) : encode(x, levels: levels, path: path)
         do {
             try AtomicFile.write(to: path) { out in try out.write(bytes) }
@@ -88,7 +88,7 @@ public enum PNGImage {
     }
 
     /// The PNG file bytes of the first image of an N×3×H×W tensor (`path` names errors).
-    public static func encode(_ x: FloatTensor, levels: Levels = .nearest, path: String = "image") throws -> [UInt8] {
+    package static func encode(_ x: FloatTensor, levels: Levels = .nearest, path: String = "image") throws -> [UInt8] {
         try SystemLibraries.loadPNG()
         guard x.shape.count == 4, x.c == 3, x.h > 0, x.w > 0 else {
             throw RuntimeError.image(path: path, reason: "expected an N×3×H×W tensor, got \(x.shape)")
@@ -125,7 +125,7 @@ public enum PNGImage {
     }
 
     /// The PNG file bytes of the first image of an N×3×H×W tensor, uncompressed (see StoredPNG).
-    public static func encodeStored(_ x: FloatTensor, levels: Levels = .nearest, path: String = "image") throws -> [UInt8] {
+    package static func encodeStored(_ x: FloatTensor, levels: Levels = .nearest, path: String = "image") throws -> [UInt8] {
         guard x.shape.count == 4, x.c == 3, x.h > 0, x.w > 0, x.w <= Int(Int32.max) / 3, x.h <= Int(Int32.max) else {
             throw RuntimeError.image(path: path, reason: "expected an N×3×H×W tensor of a PNG's size, got \(x.shape)")
         }

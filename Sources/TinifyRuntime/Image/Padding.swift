@@ -2,22 +2,22 @@
 // multiple of `min_div`, centred (left = (W'−W)//2, top = (H'−H)//2), zeros, and crop back.
 
 /// Centred zero padding to a multiple of the model's downsampling factor, and its inverse.
-public struct Padding: Sendable, Equatable {
+package struct Padding: Sendable, Equatable {
     /// Pixels added on each side.
-    public let left: Int, right: Int, top: Int, bottom: Int
+    package let left: Int, right: Int, top: Int, bottom: Int
 
     /// The padding of an `h × w` image to multiples of `multiple`.
-    public init(height h: Int, width w: Int, multiple: Int) {
+    package init(height h: Int, width w: Int, multiple: Int) {
         let oh = (h + multiple - 1) / multiple * multiple, ow = (w + multiple - 1) / multiple * multiple
         left = (ow - w) / 2; right = ow - w - left
         top = (oh - h) / 2; bottom = oh - h - top
     }
 
     /// Whether nothing is added.
-    public var isZero: Bool { left == 0 && right == 0 && top == 0 && bottom == 0 }
+    package var isZero: Bool { left == 0 && right == 0 && top == 0 && bottom == 0 }
 
     /// `F.pad(x, (left, right, top, bottom), value=0)`.
-    public func pad(_ x: FloatTensor) -> FloatTensor {
+    package func pad(_ x: FloatTensor) -> FloatTensor {
         if isZero { return x }
         let (h, w) = (x.h, x.w), (oh, ow) = (x.h + top + bottom, x.w + left + right)
         var out = FloatTensor(shape: [x.n, x.c, oh, ow], repeating: 0)
@@ -30,7 +30,7 @@ public struct Padding: Sendable, Equatable {
     }
 
     /// Removes the padding (`F.pad` with the negated amounts).
-    public func crop(_ x: FloatTensor) -> FloatTensor {
+    package func crop(_ x: FloatTensor) -> FloatTensor {
         if isZero { return x }
         let (h, w) = (x.h - top - bottom, x.w - left - right)
         var out = FloatTensor(shape: [x.n, x.c, h, w], repeating: 0)

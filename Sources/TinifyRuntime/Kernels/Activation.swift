@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// An activation fused into a kernel's output.
-public enum Activation: Sendable {
+package enum Activation: Sendable {
     /// Identity.
     case none
     /// `max(x, 0)` (NaN stays NaN, as in torch).
@@ -14,7 +14,7 @@ public enum Activation: Sendable {
     case leakyRelu
 
     /// Applies the activation to one value.
-    @inline(__always) public func apply(_ x: Float) -> Float {
+    @inline(__always) package func apply(_ x: Float) -> Float {
         switch self {
         case .none: return x
         case .relu: return x < 0 ? 0 : x
@@ -23,7 +23,7 @@ public enum Activation: Sendable {
     }
 
     /// Adds `bias` and applies the activation to `count` values at `p`.
-    @inline(__always) public func apply(_ p: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
+    @inline(__always) package func apply(_ p: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
         switch self {
         case .none: for i in 0..<count { p[i] += bias }
         case .relu: for i in 0..<count { let v = p[i] + bias; p[i] = v < 0 ? 0 : v }
@@ -33,9 +33,9 @@ public enum Activation: Sendable {
 }
 
 /// Elementwise kernels over whole tensors.
-public enum Elementwise {
+package enum Elementwise {
     /// Applies `act` in place.
-    public static func activate(_ x: inout FloatTensor, _ act: Activation) {
+    package static func activate(_ x: inout FloatTensor, _ act: Activation) {
         if case .none = act { return }
         let n = x.count
         x.withUnsafeMutableBufferPointer { buf in
@@ -45,7 +45,7 @@ public enum Elementwise {
     }
 
     /// `a += b` (same shape).
-    public static func addInPlace(_ a: inout FloatTensor, _ b: FloatTensor) throws {
+    package static func addInPlace(_ a: inout FloatTensor, _ b: FloatTensor) throws {
         guard a.shape == b.shape else { throw RuntimeError.layerMismatch("add of \(a.shape) and \(b.shape)") }
         let n = a.count
         a.withUnsafeMutableBufferPointer { pa in
@@ -58,7 +58,7 @@ public enum Elementwise {
 
     /// `out = a · sigmoid(b) + c`, the attention block's combination (same shapes). `.deterministic`
     /// takes exp from Tinify's own binary32 routine (SLEEF's, FMA explicit) instead of the C library.
-    public static func gate(_ a: FloatTensor, _ b: FloatTensor, plus c: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+    package static func gate(_ a: FloatTensor, _ b: FloatTensor, plus c: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         guard a.shape == b.shape, a.shape == c.shape else {
             throw RuntimeError.layerMismatch("attention gate of \(a.shape), \(b.shape) and \(c.shape)")
         }

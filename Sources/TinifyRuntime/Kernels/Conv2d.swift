@@ -5,23 +5,23 @@
 import TinifyCore
 
 /// A 2-D convolution with PyTorch semantics; the weight stays in its (out, in, kh, kw) layout.
-public final class Conv2d: @unchecked Sendable {
+package final class Conv2d: @unchecked Sendable {
     /// Output channels.
-    public let outChannels: Int
+    package let outChannels: Int
     /// Input channels.
-    public let inChannels: Int
+    package let inChannels: Int
     /// Kernel height and width.
-    public let kernel: (h: Int, w: Int)
+    package let kernel: (h: Int, w: Int)
     /// Stride (both dimensions).
-    public let stride: Int
+    package let stride: Int
     /// Zero padding (both dimensions).
-    public let padding: Int
+    package let padding: Int
     /// The bias, one per output channel.
-    public let bias: [Float]?
+    package let bias: [Float]?
     /// PixelShuffle factor applied to the output (1: none), for CompressAI's `subpel_conv3x3`.
-    public let shuffle: Int
+    package let shuffle: Int
     /// The key prefix the weights came from (`g_a.0`), for errors.
-    public let name: String
+    package let name: String
     /// How the convolution is computed.
     enum Engine {
         /// Winograd (3×3 stride 1; 5×5 stride 2 through space-to-depth).
@@ -42,7 +42,7 @@ public final class Conv2d: @unchecked Sendable {
     /// A convolution over `weight` (out, in, kh, kw, C order) and `bias`, its output optionally
     /// pixel-shuffled. 3×3 stride-1 and 5×5 stride-2 convolutions (padding k//2; the latter from
     /// 8 input channels up) run through Winograd (`tile`); the others through im2col + sgemm.
-    public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
+    package init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
                 tile: WinogradTile = .f2, name: String = "") throws {
         guard shape.count == 4, shape.allSatisfy({ $0 > 0 }), Checked.product(shape) == weight.count,
               bias.map({ $0.count == shape[0] }) ?? true, stride > 0, padding >= 0, shuffle > 0 else {
@@ -69,7 +69,7 @@ public final class Conv2d: @unchecked Sendable {
     }
 
     /// Binds `<prefix>.weight` and `<prefix>.bias` from `weights`, checking the channel counts.
-    public convenience init(_ weights: WeightReader, _ prefix: String, in inC: Int? = nil, out outC: Int? = nil,
+    package convenience init(_ weights: WeightReader, _ prefix: String, in inC: Int? = nil, out outC: Int? = nil,
                             kernel k: Int? = nil, stride: Int = 1, padding: Int? = nil, mask: [Float]? = nil,
                             shuffle: Int = 1, tile: WinogradTile = .f2) throws {
         let key = prefix + ".weight"
@@ -87,13 +87,13 @@ public final class Conv2d: @unchecked Sendable {
     }
 
     /// The output height/width for an input of `h × w`.
-    public func outputSize(_ h: Int, _ w: Int) -> (Int, Int) {
+    package func outputSize(_ h: Int, _ w: Int) -> (Int, Int) {
         ((h + 2 * padding - kernel.h) / stride + 1, (w + 2 * padding - kernel.w) / stride + 1)
     }
 
     /// Applies the convolution (then `act`, then the pixel shuffle) to an NCHW tensor;
     /// `.deterministic` always runs im2col with the deterministic product.
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
         guard x.shape.count == 4, x.c == inChannels else {
             throw RuntimeError.layerMismatch("conv \(name) given \(x.shape), expected \(inChannels) input channels")
         }

@@ -6,19 +6,19 @@
 import TinifyCore
 
 /// A transposed 2-D convolution with PyTorch semantics.
-public final class ConvTranspose2d: @unchecked Sendable {
+package final class ConvTranspose2d: @unchecked Sendable {
     /// Input channels.
-    public let inChannels: Int
+    package let inChannels: Int
     /// Output channels.
-    public let outChannels: Int
+    package let outChannels: Int
     /// Kernel size (square).
-    public let kernel: Int
+    package let kernel: Int
     /// Stride, padding and output padding (both dimensions).
-    public let stride: Int, padding: Int, outputPadding: Int
+    package let stride: Int, padding: Int, outputPadding: Int
     /// The key prefix the weights came from (`g_s.0`), for errors.
-    public let name: String
+    package let name: String
     /// The bias, one per output channel.
-    public let bias: [Float]?
+    package let bias: [Float]?
     /// The Winograd kernel (5×5, stride 2, for outputs of at least `Conv2d.winogradMinPixels`
     /// pixels) and the per-phase correlations (every other case), each made on first use: the
     /// weight transform and repacking are the costly part of building a model.
@@ -27,7 +27,7 @@ public final class ConvTranspose2d: @unchecked Sendable {
     var phases: [(py: Int, px: Int, kernel: GemmConvKernel)] { deferredPhases.value }
 
     /// A transposed convolution over `weight` (in, out, k, k).
-    public init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
+    package init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
                 tile: WinogradTile = .f2, name: String = "") throws {
         guard shape.count == 4, shape.allSatisfy({ $0 > 0 }), shape[2] == shape[3], Checked.product(shape) == weight.count,
               bias.map({ $0.count == shape[1] }) ?? true, stride > 0, padding >= 0, outputPadding >= 0 else {
@@ -76,7 +76,7 @@ public final class ConvTranspose2d: @unchecked Sendable {
     }
 
     /// Binds `<prefix>.weight` and `<prefix>.bias` (CompressAI's `deconv`: padding k//2, output padding s−1).
-    public convenience init(_ weights: WeightReader, _ prefix: String, in inC: Int? = nil, out outC: Int? = nil,
+    package convenience init(_ weights: WeightReader, _ prefix: String, in inC: Int? = nil, out outC: Int? = nil,
                             kernel k: Int = 5, stride: Int = 2, tile: WinogradTile = .f2) throws {
         let key = prefix + ".weight"
         let shape = try weights.shape(key)
@@ -90,13 +90,13 @@ public final class ConvTranspose2d: @unchecked Sendable {
     }
 
     /// The output height/width for an input of `h × w`.
-    public func outputSize(_ h: Int, _ w: Int) -> (Int, Int) {
+    package func outputSize(_ h: Int, _ w: Int) -> (Int, Int) {
         ((h - 1) * stride - 2 * padding + kernel + outputPadding, (w - 1) * stride - 2 * padding + kernel + outputPadding)
     }
 
     /// Applies the transposed convolution (then `act`) to an NCHW tensor; `.deterministic` always
     /// runs the per-phase correlations with the deterministic product.
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
         guard x.shape.count == 4, x.c == inChannels else {
             throw RuntimeError.layerMismatch("deconv \(name) given \(x.shape), expected \(inChannels) input channels")
         }

@@ -12,20 +12,20 @@ import Glibc
 #endif
 
 /// A GDN or inverse-GDN layer.
-public final class GDN: @unchecked Sendable {
+package final class GDN: @unchecked Sendable {
     /// Channels.
-    public let channels: Int
+    package let channels: Int
     /// The key prefix the parameters came from (`g_a.1`), for errors.
-    public let name: String
+    package let name: String
     /// Whether this is the inverse (IGDN).
-    public let inverse: Bool
+    package let inverse: Bool
     /// Effective β (C).
-    public let beta: [Float]
+    package let beta: [Float]
     /// Effective γ (C × C, row = output channel).
-    public let gamma: [Float]
+    package let gamma: [Float]
 
     /// A layer over effective parameters.
-    public init(beta: [Float], gamma: [Float], inverse: Bool, name: String = "") throws {
+    package init(beta: [Float], gamma: [Float], inverse: Bool, name: String = "") throws {
         guard !beta.isEmpty, Checked.mul(beta.count, beta.count) == gamma.count else {
             throw RuntimeError.layerMismatch("gdn with \(beta.count) betas and \(gamma.count) gammas")
         }
@@ -33,7 +33,7 @@ public final class GDN: @unchecked Sendable {
     }
 
     /// Binds `<prefix>.beta`, `<prefix>.gamma` and their reparametrisation buffers.
-    public convenience init(_ weights: WeightReader, _ prefix: String, channels c: Int, inverse: Bool) throws {
+    package convenience init(_ weights: WeightReader, _ prefix: String, channels c: Int, inverse: Bool) throws {
         let beta = try weights.floats(prefix + ".beta", shape: [c])
         let gamma = try weights.floats(prefix + ".gamma", shape: [c, c])
         // Defaults are CompressAI's (used only when a checkpoint lacks the buffers).
@@ -66,7 +66,7 @@ public final class GDN: @unchecked Sendable {
 
     /// Applies the layer to an NCHW tensor (`.deterministic`: the γ product in the fixed order of
     /// `DeterministicGemm`; the square root and division are IEEE-754 correctly rounded either way).
-    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         guard x.shape.count == 4, x.c == channels else {
             throw RuntimeError.layerMismatch("gdn \(name) given \(x.shape), expected \(channels) channels")
         }

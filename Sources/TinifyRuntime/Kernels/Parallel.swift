@@ -4,10 +4,10 @@ import TinifyCore
 import Dispatch
 
 /// Parallel loops for the kernels.
-public enum Parallel {
+package enum Parallel {
     /// The number of workers: `TINIFY_NUM_THREADS` when it is set to a number from 1 to 256 (read
     /// once, when the kernels first run), else the active processor count.
-    public static let workers: Int = {
+    package static let workers: Int = {
         if let text = Environment.value("TINIFY_NUM_THREADS"), let n = Int(text), (1...256).contains(n) { return n }
         return Environment.processorCount
     }()
@@ -18,7 +18,7 @@ public enum Parallel {
     /// that makes this safe is the caller's and is kept by every kernel: the calls for different
     /// `i` write disjoint memory (and read only memory no call writes), and `forEach` returns
     /// only after every call has finished.
-    @inline(__always) public static func forEach(_ n: Int, _ body: (Int) -> Void) {
+    @inline(__always) package static func forEach(_ n: Int, _ body: (Int) -> Void) {
         if n <= 0 { return }
         if n == 1 || workers == 1 {
             for i in 0..<n { body(i) }
@@ -33,7 +33,7 @@ public enum Parallel {
     /// Calls `body(i, scratch)` for every `i` in `0..<count`, from at most `workers` threads that
     /// each allocate `scratch` floats once and take the next index as they finish (so large
     /// temporary buffers are reused rather than freshly mapped per item).
-    public static func forEach(_ count: Int, scratch: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+    package static func forEach(_ count: Int, scratch: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
         if count <= 0 { return }
         let threads = min(workers, count)
         let lock = Lock()
@@ -53,7 +53,7 @@ public enum Parallel {
     }
 
     /// Calls `body(range)` over `0..<count` split into about `workers × 2` chunks of at least `grain`.
-    public static func chunks(_ count: Int, grain: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+    package static func chunks(_ count: Int, grain: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
         if count <= 0 { return }
         let pieces = max(1, min(workers * 2, count / max(grain, 1)))
         if pieces == 1 { body(0..<count); return }

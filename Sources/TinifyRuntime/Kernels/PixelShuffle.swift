@@ -2,9 +2,9 @@
 // o·r² channels followed by PixelShuffle(r)): out[c, h·r+a, w·r+b] = in[c·r²+a·r+b, h, w].
 
 /// PixelShuffle(r) on NCHW tensors.
-public enum PixelShuffle {
+package enum PixelShuffle {
     /// Rearranges `x` (N, C·r², H, W) into (N, C, H·r, W·r).
-    public static func apply(_ x: FloatTensor, _ r: Int) throws -> FloatTensor {
+    package static func apply(_ x: FloatTensor, _ r: Int) throws -> FloatTensor {
         guard x.shape.count == 4, r > 0, x.c % (r * r) == 0 else {
             throw RuntimeError.layerMismatch("pixel shuffle of \(x.shape) by \(r)")
         }
@@ -32,17 +32,17 @@ public enum PixelShuffle {
 }
 
 /// CompressAI's `subpel_conv3x3(i, o, r)`: keys `<prefix>.0.weight/bias`.
-public final class SubpelConv: @unchecked Sendable {
+package final class SubpelConv: @unchecked Sendable {
     /// The 3×3 convolution to o·r² channels, shuffled by r.
-    public let conv: Conv2d
+    package let conv: Conv2d
 
     /// Binds `<prefix>.0`.
-    public init(_ weights: WeightReader, _ prefix: String, in inC: Int, out outC: Int, r: Int = 2, tile: WinogradTile = .f2) throws {
+    package init(_ weights: WeightReader, _ prefix: String, in inC: Int, out outC: Int, r: Int = 2, tile: WinogradTile = .f2) throws {
         conv = try Conv2d(weights, prefix + ".0", in: inC, out: outC * r * r, kernel: 3, stride: 1, padding: 1, shuffle: r, tile: tile)
     }
 
     /// Convolution then PixelShuffle, then `act` (elementwise, so it commutes with the shuffle).
-    public func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, _ act: Activation = .none, mode: KernelMode = .fast) throws -> FloatTensor {
         try conv(x, act, mode: mode)
     }
 }

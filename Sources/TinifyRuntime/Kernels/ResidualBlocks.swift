@@ -3,18 +3,18 @@
 // compressai.layers ResidualBlock, ResidualBlockWithStride, ResidualBlockUpsample, AttentionBlock.
 
 /// `ResidualBlock(i, o)`: conv1 3×3 → LReLU → conv2 3×3 → LReLU, plus identity (or a 1×1 `skip`).
-public final class ResidualBlock: @unchecked Sendable {
+package final class ResidualBlock: @unchecked Sendable {
     let conv1: Conv2d, conv2: Conv2d, skip: Conv2d?
 
     /// Binds `<prefix>.conv1`, `.conv2` and, when present, `.skip`.
-    public init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, tile: WinogradTile = .f2) throws {
+    package init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, tile: WinogradTile = .f2) throws {
         conv1 = try Conv2d(w, prefix + ".conv1", in: i, out: o, kernel: 3, stride: 1, padding: 1, tile: tile)
         conv2 = try Conv2d(w, prefix + ".conv2", in: o, out: o, kernel: 3, stride: 1, padding: 1, tile: tile)
         skip = (i != o || w.has(prefix + ".skip.weight")) ? try Conv2d(w, prefix + ".skip", in: i, out: o, kernel: 1, stride: 1, padding: 0) : nil
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         var out = try conv2(try conv1(x, .leakyRelu, mode: mode), .leakyRelu, mode: mode)
         try Elementwise.addInPlace(&out, try skip.map { try $0(x, mode: mode) } ?? x)
         return out
@@ -22,11 +22,11 @@ public final class ResidualBlock: @unchecked Sendable {
 }
 
 /// `ResidualBlockWithStride(i, o, 2)`: conv1 3×3 s2 → LReLU → conv2 3×3 → GDN, plus `skip` (1×1 s2).
-public final class ResidualBlockWithStride: @unchecked Sendable {
+package final class ResidualBlockWithStride: @unchecked Sendable {
     let conv1: Conv2d, conv2: Conv2d, gdn: GDN, skip: Conv2d?
 
     /// Binds `<prefix>.conv1`, `.conv2`, `.gdn` and `.skip`.
-    public init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, stride: Int = 2) throws {
+    package init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, stride: Int = 2) throws {
         conv1 = try Conv2d(w, prefix + ".conv1", in: i, out: o, kernel: 3, stride: stride, padding: 1)
         conv2 = try Conv2d(w, prefix + ".conv2", in: o, out: o, kernel: 3, stride: 1, padding: 1)
         gdn = try GDN(w, prefix + ".gdn", channels: o, inverse: false)
@@ -34,7 +34,7 @@ public final class ResidualBlockWithStride: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         var out = try gdn(try conv2(try conv1(x, .leakyRelu, mode: mode), mode: mode), mode: mode)
         try Elementwise.addInPlace(&out, try skip.map { try $0(x, mode: mode) } ?? x)
         return out
@@ -42,11 +42,11 @@ public final class ResidualBlockWithStride: @unchecked Sendable {
 }
 
 /// `ResidualBlockUpsample(i, o, 2)`: subpel → LReLU → conv 3×3 → IGDN, plus `upsample` (subpel).
-public final class ResidualBlockUpsample: @unchecked Sendable {
+package final class ResidualBlockUpsample: @unchecked Sendable {
     let subpel: SubpelConv, conv: Conv2d, igdn: GDN, upsample: SubpelConv
 
     /// Binds `<prefix>.subpel_conv`, `.conv`, `.igdn` and `.upsample`.
-    public init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, r: Int = 2, tile: WinogradTile = .f2) throws {
+    package init(_ w: WeightReader, _ prefix: String, in i: Int, out o: Int, r: Int = 2, tile: WinogradTile = .f2) throws {
         subpel = try SubpelConv(w, prefix + ".subpel_conv", in: i, out: o, r: r, tile: tile)
         conv = try Conv2d(w, prefix + ".conv", in: o, out: o, kernel: 3, stride: 1, padding: 1, tile: tile)
         igdn = try GDN(w, prefix + ".igdn", channels: o, inverse: true)
@@ -54,7 +54,7 @@ public final class ResidualBlockUpsample: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         var out = try igdn(try conv(try subpel(x, .leakyRelu, mode: mode), mode: mode), mode: mode)
         try Elementwise.addInPlace(&out, try upsample(x, mode: mode))
         return out
@@ -63,12 +63,12 @@ public final class ResidualBlockUpsample: @unchecked Sendable {
 
 /// `AttentionBlock(N)`: out = conv_a(x) · sigmoid(conv_b(x)) + x, with residual units
 /// conv1×1(N→N/2) → ReLU → conv3×3 → ReLU → conv1×1(N/2→N), + x, ReLU.
-public final class AttentionBlock: @unchecked Sendable {
+package final class AttentionBlock: @unchecked Sendable {
     typealias Unit = (Conv2d, Conv2d, Conv2d)
     let a: [Unit], b: [Unit], bOut: Conv2d
 
     /// Binds `<prefix>.conv_a.{0,1,2}.conv.{0,2,4}`, `<prefix>.conv_b.{0,1,2}.conv.{0,2,4}` and `conv_b.3`.
-    public init(_ w: WeightReader, _ prefix: String, channels n: Int, tile: WinogradTile = .f2) throws {
+    package init(_ w: WeightReader, _ prefix: String, channels n: Int, tile: WinogradTile = .f2) throws {
         func unit(_ p: String) throws -> Unit {
             (try Conv2d(w, p + ".conv.0", in: n, out: n / 2, kernel: 1, stride: 1, padding: 0),
              try Conv2d(w, p + ".conv.2", in: n / 2, out: n / 2, kernel: 3, stride: 1, padding: 1, tile: tile),
@@ -87,7 +87,7 @@ public final class AttentionBlock: @unchecked Sendable {
     }
 
     /// Applies the block.
-    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         let ya = try a.reduce(x) { try AttentionBlock.run($1, $0, mode: mode) }
         let yb = try bOut(try b.reduce(x) { try AttentionBlock.run($1, $0, mode: mode) }, mode: mode)
         return try Elementwise.gate(ya, yb, plus: x, mode: mode)
@@ -96,9 +96,9 @@ public final class AttentionBlock: @unchecked Sendable {
 
 /// CompressAI's `MaskedConv2d` with mask type 'A' (PixelCNN): the taps at and after the centre of
 /// the kernel are zeroed here, whatever the saved weight holds.
-public enum MaskedConv {
+package enum MaskedConv {
     /// The 'A' mask of a k×k kernel, as a k·k array (1 = kept).
-    public static func maskA(_ k: Int) -> [Float] {
+    package static func maskA(_ k: Int) -> [Float] {
         (0..<(k * k)).map { i in
             let (r, c) = (i / k, i % k)
             return (r < k / 2 || (r == k / 2 && c < k / 2)) ? 1 : 0
@@ -106,12 +106,12 @@ public enum MaskedConv {
     }
 
     /// The (row, column) offsets of the taps the 'A' mask of a k×k kernel keeps, in row order.
-    public static func taps(_ k: Int) -> [(row: Int, column: Int)] {
+    package static func taps(_ k: Int) -> [(row: Int, column: Int)] {
         maskA(k).enumerated().compactMap { $0.element == 1 ? (row: $0.offset / k, column: $0.offset % k) : nil }
     }
 
     /// A convolution over `weight` (out, in, k, k, unmasked as stored) with the 'A' mask applied.
-    public static func make(weight: [Float], shape: [Int], bias: [Float]?) throws -> Conv2d {
+    package static func make(weight: [Float], shape: [Int], bias: [Float]?) throws -> Conv2d {
         let mask = maskA(shape[2])
         let masked = weight.indices.map { weight[$0] * mask[$0 % mask.count] }
         return try Conv2d(weight: masked, shape: shape, bias: bias, stride: 1, padding: shape[2] / 2)

@@ -2,18 +2,18 @@
 // helpers (k5 s2, padding k//2, output padding s−1).
 
 /// Layers applied in order.
-public struct Sequential: @unchecked Sendable {
+package struct Sequential: @unchecked Sendable {
     /// The layers, each given the kernel mode of the whole call.
-    public var layers: [(FloatTensor, KernelMode) throws -> FloatTensor]
+    package var layers: [(FloatTensor, KernelMode) throws -> FloatTensor]
 
     /// An empty sequence.
-    public init() { layers = [] }
+    package init() { layers = [] }
 
     /// Appends a layer.
-    public mutating func append(_ layer: @escaping (FloatTensor, KernelMode) throws -> FloatTensor) { layers.append(layer) }
+    package mutating func append(_ layer: @escaping (FloatTensor, KernelMode) throws -> FloatTensor) { layers.append(layer) }
 
     /// Applies every layer in order with the kernels of `mode`.
-    public func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+    package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         var cur = x
         for layer in layers { cur = try layer(cur, mode) }
         return cur

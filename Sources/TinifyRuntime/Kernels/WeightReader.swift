@@ -4,28 +4,28 @@ import TinifyWeights
 import TinifyArchitectures
 
 /// Reads named tensors from a weight store as float32, checking shapes; errors name the key.
-public struct WeightReader {
+package struct WeightReader {
     /// The store read.
-    public let store: WeightStore
+    package let store: WeightStore
 
     /// A reader over `store` (canonical CompressAI keys).
-    public init(_ store: WeightStore) { self.store = store }
+    package init(_ store: WeightStore) { self.store = store }
 
     /// The tensor at `key`, or `RuntimeError.missingTensor`.
-    public func tensor(_ key: String) throws -> Tensor {
+    package func tensor(_ key: String) throws -> Tensor {
         guard let t = store[key] else { throw RuntimeError.missingTensor(key: key) }
         return t
     }
 
     /// The shape of the tensor at `key`.
-    public func shape(_ key: String) throws -> [Int] { try tensor(key).shape }
+    package func shape(_ key: String) throws -> [Int] { try tensor(key).shape }
 
     /// Whether the store holds `key`.
-    public func has(_ key: String) -> Bool { store[key] != nil }
+    package func has(_ key: String) -> Bool { store[key] != nil }
 
     /// The elements of `key` as float32 in C order, checking the shape when `shape` is given
     /// (`-1` matches any size).
-    public func floats(_ key: String, shape expected: [Int]? = nil) throws -> [Float] {
+    package func floats(_ key: String, shape expected: [Int]? = nil) throws -> [Float] {
         let t = try tensor(key)
         if let expected {
             let ok = expected.count == t.shape.count && zip(expected, t.shape).allSatisfy { $0 == -1 || $0 == $1 }
@@ -35,7 +35,7 @@ public struct WeightReader {
     }
 
     /// The elements of `t` converted to float32.
-    public static func floats(of t: Tensor, key: String) throws -> [Float] {
+    package static func floats(of t: Tensor, key: String) throws -> [Float] {
         let bytes = t.contiguousBytes()
         let n = t.count
         return try bytes.withUnsafeBytes { raw -> [Float] in
@@ -58,7 +58,7 @@ public struct WeightReader {
     }
 
     /// A single float (a `[1]` buffer such as a lower bound), or `fallback` when absent.
-    public func scalar(_ key: String, default fallback: Float? = nil) throws -> Float {
+    package func scalar(_ key: String, default fallback: Float? = nil) throws -> Float {
         if store[key] == nil, let fallback { return fallback }
         let v = try floats(key)
         guard v.count == 1 else { throw RuntimeError.badShape(key: key, shape: try shape(key), expected: "[1]") }
@@ -73,19 +73,19 @@ public struct WeightReader {
     }
 
     /// Whether the tensor at `key` exists and has no elements (a buffer before `update()`).
-    public func isEmpty(_ key: String) -> Bool { store[key].map { $0.count == 0 } ?? true }
+    package func isEmpty(_ key: String) -> Bool { store[key].map { $0.count == 0 } ?? true }
 }
 
 /// Makes TinifyCore tensors from computed values (for `update()` results).
-public enum TensorFactory {
+package enum TensorFactory {
     /// A contiguous int32 tensor.
-    public static func int32(_ values: [Int32], shape: [Int]) throws -> Tensor {
+    package static func int32(_ values: [Int32], shape: [Int]) throws -> Tensor {
         // The bytes of a native Int32 array are little-endian on every supported platform.
         try values.withUnsafeBytes { try Tensor(dtype: .int32, shape: shape, bytes: ByteRegion(copying: $0)) }
     }
 
     /// A contiguous float32 tensor.
-    public static func float32(_ values: [Float], shape: [Int]) throws -> Tensor {
+    package static func float32(_ values: [Float], shape: [Int]) throws -> Tensor {
         try values.withUnsafeBytes { try Tensor(dtype: .float32, shape: shape, bytes: ByteRegion(copying: $0)) }
     }
 }

@@ -14,7 +14,7 @@
 import CBLAS
 
 /// Which Winograd tile a 3×3 convolution uses.
-public enum WinogradTile: Sendable {
+package enum WinogradTile: Sendable {
     /// F(2×2, 3×3): 16 multiplies per four outputs, rounding error close to a direct sum.
     case f2
     /// F(4×4, 3×3): 36 multiplies per sixteen outputs, about six times F(2×2)'s rounding error.

@@ -8,15 +8,15 @@ import TinifyArchitectures
 import TinifyCore
 
 /// The factorized-prior model (and, with `relu`, FactorizedPriorReLU: ReLU instead of GDN).
-public class FactorizedPriorEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+package class FactorizedPriorEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The zoo name.
-    public var architecture: Architecture { .bmshj2018Factorized }
+    package var architecture: Architecture { .bmshj2018Factorized }
     /// N.
-    public let n: Int
+    package let n: Int
     /// M.
-    public let m: Int
+    package let m: Int
     /// 16: four stride-2 layers.
-    public var downsamplingFactor: Int { 16 }
+    package var downsamplingFactor: Int { 16 }
     let gA: Sequential, gS: Sequential
     let entropyBottleneck: EntropyBottleneck
     var gaussianConditional: GaussianConditional? { nil }
@@ -31,10 +31,10 @@ public class FactorizedPriorEngine: CompressionRuntimeModel, EntropyModelOwner, 
     }
 
     /// Binds a FactorizedPrior from canonical keys.
-    public convenience init(_ w: WeightReader) throws { try self.init(w, relu: false) }
+    package convenience init(_ w: WeightReader) throws { try self.init(w, relu: false) }
 
     /// `forward`: y = g_a(x), ŷ and p(ŷ) from the bottleneck, x̂ = g_s(ŷ).
-    public func forward(_ x: FloatTensor) throws -> ForwardResult {
+    package func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
         let y = try gA(x)
         let (yHat, lik) = entropyBottleneck.forward(y)
@@ -42,10 +42,10 @@ public class FactorizedPriorEngine: CompressionRuntimeModel, EntropyModelOwner, 
     }
 
     /// `aux_loss()`.
-    public func auxLoss() -> Double { entropyAuxLoss() }
+    package func auxLoss() -> Double { entropyAuxLoss() }
 
     /// `update(scale_table, force)`.
-    public func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
+    package func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
         try entropyUpdate(scaleTable: scaleTable, force: force)
     }
 }

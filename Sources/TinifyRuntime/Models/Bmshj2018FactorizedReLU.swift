@@ -4,10 +4,10 @@
 import TinifyArchitectures
 
 /// FactorizedPrior with ReLU in place of GDN/IGDN (same keys, minus the GDN parameters).
-public final class FactorizedPriorReLUEngine: FactorizedPriorEngine, @unchecked Sendable {
+package final class FactorizedPriorReLUEngine: FactorizedPriorEngine, @unchecked Sendable {
     /// The zoo name.
-    public override var architecture: Architecture { .bmshj2018FactorizedReLU }
+    package override var architecture: Architecture { .bmshj2018FactorizedReLU }
 
     /// Binds a FactorizedPriorReLU from canonical keys.
-    public init(_ w: WeightReader) throws { try super.init(w, relu: true) }
+    package init(_ w: WeightReader) throws { try super.init(w, relu: true) }
 }

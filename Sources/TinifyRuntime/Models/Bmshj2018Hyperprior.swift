@@ -9,23 +9,23 @@ import TinifyCore
 import TinifyArchitectures
 
 /// The scale-hyperprior model (and, through `MeanScaleHyperprior`, the mean-scale one).
-public class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+package class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The zoo name.
-    public var architecture: Architecture { id }
+    package var architecture: Architecture { id }
     let id: Architecture
     /// N.
-    public let n: Int
+    package let n: Int
     /// M.
-    public let m: Int
+    package let m: Int
     /// 64: y is H/16 and z is y/4.
-    public var downsamplingFactor: Int { 64 }
+    package var downsamplingFactor: Int { 64 }
     let gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential
     let entropyBottleneck: EntropyBottleneck
     let gc: GaussianConditional
     var gaussianConditional: GaussianConditional? { gc }
 
     /// Binds a ScaleHyperprior from canonical keys.
-    public convenience init(_ w: WeightReader) throws { try self.init(w, .bmshj2018Hyperprior) }
+    package convenience init(_ w: WeightReader) throws { try self.init(w, .bmshj2018Hyperprior) }
 
     /// Binds the hyperprior model `id` declares from canonical keys.
     init(_ w: WeightReader, _ id: Architecture) throws {
@@ -51,7 +51,7 @@ public class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner, 
 
     /// `forward`: y = g_a(x), z, ẑ from the bottleneck, (scales, means) from h_s(ẑ), and
     /// ŷ = round(y − μ) + μ (μ = 0 without means).
-    public func forward(_ x: FloatTensor) throws -> ForwardResult {
+    package func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
         let y = try gA(x)
         let (zHat, zLik) = entropyBottleneck.forward(try hyperLatent(y))
@@ -61,10 +61,10 @@ public class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner, 
     }
 
     /// `aux_loss()`.
-    public func auxLoss() -> Double { entropyAuxLoss() }
+    package func auxLoss() -> Double { entropyAuxLoss() }
 
     /// `update(scale_table, force)`.
-    public func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
+    package func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
         try entropyUpdate(scaleTable: scaleTable, force: force)
     }
 }

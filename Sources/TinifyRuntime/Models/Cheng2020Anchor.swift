@@ -9,12 +9,12 @@
 import TinifyArchitectures
 
 /// The Cheng2020 anchor model.
-public class Cheng2020AnchorEngine: JointAutoregressiveHierarchicalPriorsEngine, @unchecked Sendable {
+package class Cheng2020AnchorEngine: JointAutoregressiveHierarchicalPriorsEngine, @unchecked Sendable {
     /// The zoo name.
-    public override var architecture: Architecture { .cheng2020Anchor }
+    package override var architecture: Architecture { .cheng2020Anchor }
 
     /// Binds a Cheng2020Anchor from canonical keys (N = g_a.0.conv1.weight[0], M = N).
-    public init(_ w: WeightReader) throws {
+    package init(_ w: WeightReader) throws {
         let (n, _) = try w.hyperparameters(.cheng2020Anchor)
         try super.init(w, n: n, m: n, transforms: try DeclaredTransforms.build(.cheng2020Anchor, w))
     }

@@ -8,12 +8,12 @@
 import TinifyArchitectures
 
 /// The Cheng2020 attention model.
-public final class Cheng2020AttentionEngine: Cheng2020AnchorEngine, @unchecked Sendable {
+package final class Cheng2020AttentionEngine: Cheng2020AnchorEngine, @unchecked Sendable {
     /// The zoo name.
-    public override var architecture: Architecture { .cheng2020Attention }
+    package override var architecture: Architecture { .cheng2020Attention }
 
     /// Binds a Cheng2020Attention from canonical keys (N = g_a.0.conv1.weight[0], M = N).
-    public override init(_ w: WeightReader) throws {
+    package override init(_ w: WeightReader) throws {
         let (n, _) = try w.hyperparameters(.cheng2020Attention)
         try super.init(w, n: n, m: n, transforms: try DeclaredTransforms.build(.cheng2020Attention, w))
     }

@@ -44,7 +44,7 @@ public struct CompressedLatents: Sendable, Equatable {
 }
 
 /// A CompressAI image model that runs on the CPU.
-public protocol CompressionRuntimeModel: AnyObject, Sendable {
+package protocol CompressionRuntimeModel: AnyObject, Sendable {
     /// The architecture.
     var architecture: Architecture { get }
     /// N (channels of the transforms).

@@ -10,15 +10,15 @@ import TinifyArchitectures
 import TinifyCore
 
 /// The joint autoregressive + hierarchical priors model; Cheng2020 models subclass it.
-public class JointAutoregressiveHierarchicalPriorsEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
+package class JointAutoregressiveHierarchicalPriorsEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The zoo name.
-    public var architecture: Architecture { .mbt2018 }
+    package var architecture: Architecture { .mbt2018 }
     /// N.
-    public let n: Int
+    package let n: Int
     /// M.
-    public let m: Int
+    package let m: Int
     /// 64: y is H/16 and z is y/4.
-    public var downsamplingFactor: Int { 64 }
+    package var downsamplingFactor: Int { 64 }
     let gA: Sequential, gS: Sequential, hA: Sequential, hS: Sequential
     let context: Conv2d
     /// The context model and entropy_parameters on the deterministic kernels, for the
@@ -48,13 +48,13 @@ public class JointAutoregressiveHierarchicalPriorsEngine: CompressionRuntimeMode
     }
 
     /// Binds an mbt2018 model from canonical keys.
-    public convenience init(_ w: WeightReader) throws {
+    package convenience init(_ w: WeightReader) throws {
         let (n, m) = try w.hyperparameters(.mbt2018)
         try self.init(w, n: n, m: m, transforms: try DeclaredTransforms.build(.mbt2018, w))
     }
 
     /// `forward` in eval mode.
-    public func forward(_ x: FloatTensor) throws -> ForwardResult {
+    package func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
         let y = try gA(x)
         let z = try hA(y)
@@ -69,10 +69,10 @@ public class JointAutoregressiveHierarchicalPriorsEngine: CompressionRuntimeMode
     }
 
     /// `aux_loss()`.
-    public func auxLoss() -> Double { entropyAuxLoss() }
+    package func auxLoss() -> Double { entropyAuxLoss() }
 
     /// `update(scale_table, force)`.
-    public func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
+    package func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
         try entropyUpdate(scaleTable: scaleTable, force: force)
     }
 }

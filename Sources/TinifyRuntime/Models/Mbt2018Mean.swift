@@ -7,7 +7,7 @@
 import TinifyCore
 
 /// The mean-scale hyperprior model: ScaleHyperprior's parts, with h_s predicting means too.
-public final class MeanScaleHyperpriorEngine: ScaleHyperpriorEngine, @unchecked Sendable {
+package final class MeanScaleHyperpriorEngine: ScaleHyperpriorEngine, @unchecked Sendable {
     /// Binds a MeanScaleHyperprior from canonical keys.
-    public convenience init(_ w: WeightReader) throws { try self.init(w, .mbt2018Mean) }
+    package convenience init(_ w: WeightReader) throws { try self.init(w, .mbt2018Mean) }
 }
