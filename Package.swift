@@ -71,11 +71,11 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["Tinify"], path: "Tests/TestSupport"),
-        .testTarget(name: "ReaderTests", dependencies: ["Tinify", "TestSupport"]),
+        .testTarget(name: "ReaderTests", dependencies: ["Tinify", "TinifyCommand", "TestSupport"]),
         .testTarget(name: "HostileInputTests", dependencies: ["Tinify", "TestSupport"]),
         .testTarget(name: "APITests", dependencies: ["Tinify", "TestSupport"]),
-        .testTarget(name: "ArchitectureTests", dependencies: ["Tinify", "TestSupport"]),
-        .testTarget(name: "FormatTests", dependencies: ["Tinify", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
+        .testTarget(name: "ArchitectureTests", dependencies: ["Tinify", "TinifyCommand", "TestSupport"]),
+        .testTarget(name: "FormatTests", dependencies: ["Tinify", "TinifyCommand", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Tinify", "TestSupport"], exclude: ["codec_check.py"]),
         .testTarget(name: "PortabilityTests", dependencies: ["TestSupport"], path: "Tests/Portability",
                     exclude: ["README.md", "train_models.py", "sweep.py", "trained", "images"]),

@@ -3,6 +3,7 @@ import XCTest
 import Foundation
 import TestSupport
 import Tinify
+import TinifyCommand
 import TinifyWeights
 import TinifyArchitectures
 import TinifyCore

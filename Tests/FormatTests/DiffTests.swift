@@ -5,6 +5,7 @@ import TestSupport
 import TinifyCore
 import TinifyHDF5
 import Tinify
+import TinifyCommand
 import TinifySafetensors
 import TinifyWeights
 import XCTest

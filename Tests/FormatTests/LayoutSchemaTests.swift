@@ -12,6 +12,7 @@ import TinifyContainer
 import TinifyCore
 import TinifyHDF5
 import Tinify
+import TinifyCommand
 import XCTest
 
 final class LayoutSchemaTests: XCTestCase {

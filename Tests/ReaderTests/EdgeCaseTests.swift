@@ -5,6 +5,7 @@ import TestSupport
 import TinifyContainer
 import TinifyCore
 import Tinify
+import TinifyCommand
 import TinifyWeights
 import XCTest
 

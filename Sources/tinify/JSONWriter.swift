@@ -1,4 +1,4 @@
-// Tinify: a small JSON writer (no Foundation, so the command starts fast). Output is built
+// tinify: a small JSON writer (no Foundation, so the command starts fast). Output is built
 // as UTF-8 bytes in one buffer: a 300-tensor report prints in well under a millisecond.
 
 /// A JSON value to print.

@@ -1,4 +1,4 @@
-// Tinify: the detected architecture in brief, for `inspect`.
+// tinify: the detected architecture in brief, for `inspect`.
 import TinifyWeights
 import TinifyArchitectures
 

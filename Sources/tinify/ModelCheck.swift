@@ -1,4 +1,4 @@
-// Tinify: `verify`'s logic: find the model weights, detect or check the architecture,
+// tinify: `verify`'s logic: find the model weights, detect or check the architecture,
 // and check a pretrained file name's hash prefix.
 import TinifyCore
 import TinifyWeights

@@ -1,4 +1,4 @@
-// Tinify: what `tinify inspect` reports about a weights file.
+// tinify: what `tinify inspect` reports about a weights file.
 import TinifyCore
 import TinifyWeights
 

@@ -1,4 +1,4 @@
-// Tinify: compares two weight stores key by key (`tinify diff`): keys only in one of them,
+// tinify: compares two weight stores key by key (`tinify diff`): keys only in one of them,
 // dtype and shape differences, and for tensors of the same shape the largest absolute
 // difference of their values. Tensors pass when bit-identical or, value by value,
 // |a − b| ≤ atol + rtol·|b| (numpy's `isclose`, with NaN equal to NaN).
