@@ -50,7 +50,10 @@ let package = Package(
         .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5", "CLazyLibraries"]),
         .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"]),
         .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"]),
-        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries", "CDeterministic"]),
+        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries", "CDeterministic"],
+                // On Apple platforms the BLAS is Accelerate, linked directly (elsewhere OpenBLAS is
+                // loaded on first use by CLazyLibraries).
+                linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .visionOS]))]),
         .target(name: "Tinify", dependencies: [
             "TinifyCore", "TinifyPickle", "TinifyContainer", "TinifyWeights", "TinifyArchitectures",
             "TinifyHDF5", "TinifySafetensors", "TinifyTorchWriter", "TinifyRuntime",

@@ -42,7 +42,7 @@ do {
     let compressed = try net.compress(padded)
     let bytes = compressed.strings.joined().reduce(0) { $0 + $1.count }
     let xHat = try net.decompress(compressed).cropped(toHeight: x.height, width: x.width)
-    print("\(bytes) bytes, \(Double(bytes * 8) / Double(x.height * x.width)) bpp, PSNR \(try xHat.psnr(to: x)) dB")
+    print("\(bytes) bytes, \(Double(bytes * 8) / Double(x.height * x.width)) bpp, PSNR \(xHat.psnr(to: x)) dB")
 
     // torch.save(net.state_dict()): any format by extension; or only the decoder's tensors.
     try net.stateDict().write(toFile: "/tmp/tinify-example.safetensors")

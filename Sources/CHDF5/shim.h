@@ -2,7 +2,13 @@
 /* HDF5 1.10 exposes its type and property-list ids through macros over globals
    (`H5T_NATIVE_FLOAT` is `(H5OPEN H5T_NATIVE_FLOAT_g)`), which Swift cannot import.
    These wrappers give Swift a function or constant for each one Tinify uses. */
-#include "/usr/include/hdf5/serial/hdf5.h"
+/* Debian installs the serial build's headers under hdf5/serial; other systems put hdf5.h on the
+   include path itself. */
+#if __has_include(<hdf5.h>)
+#include <hdf5.h>
+#else
+#include <hdf5/serial/hdf5.h>
+#endif
 
 /* libhdf5 is loaded on first use (Sources/CLazyLibraries): the ids behind macros such as
    H5T_NATIVE_FLOAT are globals of the loaded library, read through this function. */

@@ -1,7 +1,13 @@
 #pragma once
 /* Shared by the forwarding stubs. The real headers give every stub its exact prototype. */
-#include "/usr/include/hdf5/serial/hdf5.h"
-#include "/usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h"
+#if __has_include(<hdf5.h>)
+#include <hdf5.h>
+#else
+#include <hdf5/serial/hdf5.h>
+#endif
+#if !defined(__APPLE__)
+#include <cblas.h> /* on Apple platforms the BLAS is Accelerate, linked directly */
+#endif
 #include <png.h>
 #include <dlfcn.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* Forwarding stubs for the OpenBLAS and libpng functions Tinify calls (see loader.c). */
 #include "clazy_internal.h"
 
+#if !defined(__APPLE__)
 void cblas_sgemm(OPENBLAS_CONST enum CBLAS_ORDER Order, OPENBLAS_CONST enum CBLAS_TRANSPOSE TransA,
                  OPENBLAS_CONST enum CBLAS_TRANSPOSE TransB, OPENBLAS_CONST blasint M, OPENBLAS_CONST blasint N,
                  OPENBLAS_CONST blasint K, OPENBLAS_CONST float alpha, OPENBLAS_CONST float *A, OPENBLAS_CONST blasint lda,
@@ -14,6 +15,7 @@ void openblas_set_num_threads(int num_threads) {
     CLAZY_FORWARD(blas, openblas_set_num_threads);
     clazy_fp_openblas_set_num_threads(num_threads);
 }
+#endif
 
 int png_image_begin_read_from_file(png_imagep image, const char *file_name) {
     CLAZY_FORWARD(png, png_image_begin_read_from_file);

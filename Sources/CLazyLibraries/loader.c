@@ -3,18 +3,31 @@
 #include <pthread.h>
 #include <string.h>
 
+/* The names each library goes by, per platform, tried in order. */
+#if defined(__APPLE__)
+static const char *const sonames[3][4] = {
+    {"libhdf5.dylib", "/opt/homebrew/lib/libhdf5.dylib", "/usr/local/lib/libhdf5.dylib", NULL},
+    {"/System/Library/Frameworks/Accelerate.framework/Accelerate", NULL, NULL, NULL},
+    {"libpng16.dylib", "/opt/homebrew/lib/libpng16.dylib", "/usr/local/lib/libpng16.dylib", NULL},
+};
+#else
 static const char *const sonames[3][4] = {
     {"libhdf5_serial.so.103", "libhdf5_serial.so", "libhdf5.so", NULL},
     {"libopenblas.so.0", "libopenblas.so", "libblas.so.3", NULL},
     {"libpng16.so.16", "libpng16.so", "libpng.so", NULL},
 };
+#endif
 static void *handles[3];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Every function the stubs forward to, per library: a library is loaded only when all of them
    resolve, so a stub called after a successful load always finds its function. */
 extern const char *const clazy_hdf5_names[];
+#if defined(__APPLE__)
+static const char *const blas_names[] = {"cblas_sgemm", NULL};
+#else
 static const char *const blas_names[] = {"cblas_sgemm", "openblas_set_num_threads", NULL};
+#endif
 static const char *const png_names[] = {
     "png_image_begin_read_from_file", "png_image_finish_read", "png_image_free",
     "png_image_write_to_file", "png_image_write_to_memory", NULL};
@@ -29,7 +42,9 @@ static int load(int library, char *error, size_t size) {
         /* AddressSanitizer refuses RTLD_DEEPBIND (its interceptors must stay first). Without it
            a library's calls to its own exported functions reach these stubs, which forward to
            the same functions: correct, one jump longer. Only the fuzz builds run under ASan. */
+#if defined(__GLIBC__) && defined(RTLD_DEEPBIND) /* a glibc extension */
         if (!dlsym(RTLD_DEFAULT, "__asan_init")) flags |= RTLD_DEEPBIND;
+#endif
         const char *last = "";
         void *handle = NULL;
         for (int i = 0; sonames[library][i] && !handle; i++) {

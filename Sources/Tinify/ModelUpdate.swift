@@ -6,6 +6,8 @@ import TinifyArchitectures
 import TinifyRuntime
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// What `update` wrote.

@@ -8,6 +8,8 @@ import TinifyWeights
 import TinifyArchitectures
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The output formats, chosen by the output's extension.

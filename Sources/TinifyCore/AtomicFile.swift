@@ -2,6 +2,8 @@
 // and renames it into place; on any error the temporary is removed, so no partial output remains.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Writes files all at once or not at all.
@@ -216,7 +218,7 @@ package final class FileOutput {
         guard fd >= 0 else { throw FileError.cannotWrite(path: target, reason: "file already closed") }
         var done = 0
         while done < n {
-            let r = Glibc.write(fd, p + done, min(n - done, 1 << 30))
+            let r = CLibrary.write(fd, p + done, min(n - done, 1 << 30))
             if r < 0 {
                 if errno == EINTR { continue }
                 throw FileError.cannotWrite(path: target, reason: String(cString: strerror(errno)))

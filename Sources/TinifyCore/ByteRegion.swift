@@ -1,6 +1,8 @@
 // TinifyCore: read-only byte regions that keep their owner (a mapping or a heap block) alive.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// What a byte region's memory belongs to; released when the last region referring to it goes.

@@ -3,6 +3,8 @@
 // is not hardened against hostile input (libhdf5) where its crash cannot take this process down.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// How a helper process ended, and what it wrote to standard output.

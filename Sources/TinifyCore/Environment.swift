@@ -1,6 +1,8 @@
 // TinifyCore: the process environment and machine facts, without Foundation.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Process environment and machine facts without Foundation.

@@ -2,6 +2,8 @@
 // process may really use (physical memory, the cgroup's limit, RLIMIT_AS and RLIMIT_DATA).
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A job's estimated memory is more than the budget allows.

@@ -2,6 +2,8 @@
 import CCrypto
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// An incremental SHA-256 hasher.

@@ -13,6 +13,8 @@
 // `HDF5Error.refusedByScan`.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import CHDF5
 import TinifyCore

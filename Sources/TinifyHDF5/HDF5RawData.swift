@@ -9,6 +9,8 @@
 // stores exactly these bytes at that offset, so readers see the same data either way.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import TinifyCore
 

@@ -2,6 +2,8 @@
 // state to Swift 6): errors and progress go straight to file descriptor 2.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Writes to the terminal's streams.

@@ -4,6 +4,8 @@ import TinifyCore
 import Tinify
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs `body`; on error prints `error: <file>: <what>` and exits 1.

@@ -6,6 +6,8 @@ import TinifyHDF5
 import TinifyCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// This very executable, the HDF5 helper (resolved once, so a renamed or moved binary still

@@ -3,6 +3,8 @@ import ArgumentParser
 import Tinify
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 struct Inspect: ParsableCommand {

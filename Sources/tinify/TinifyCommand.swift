@@ -1,8 +1,11 @@
 // tinify: the command-line tool.
+import TinifyCore
 import ArgumentParser
 import Tinify
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 @main
@@ -17,7 +20,7 @@ struct TinifyCommand: ParsableCommand {
     /// start-up); every other command line goes through ArgumentParser.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let status = runHDF5ScanHelper(arguments) { Glibc.exit(status) }
+        if let status = runHDF5ScanHelper(arguments) { CLibrary.exit(status) }
         // Plain `inspect` exits within milliseconds, before OpenBLAS's idle threads matter
         // (joining them costs ~5 ms).
         if let inspect = InspectRequest(arguments: arguments) { inspect.runAndExit() }

@@ -5,8 +5,11 @@
 // Per channel c the CDF logit is `v = x; v = softplus(H_k)·v + b_k; v += tanh(a_k)⊙tanh(v)` (k < K−1).
 // The arithmetic follows torch's kernels (TorchMath): softplus/sigmoid with their vector/tail split
 // over the whole operand, ordered products for small batched matmuls, FMA chains for large ones.
+import TinifyCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// An EntropyBottleneck bound from a checkpoint.
@@ -67,7 +70,7 @@ package final class EntropyBottleneck: @unchecked Sendable {
         }
         self.widths = widths
         softplusMatrices = sp; biases = bs; tanhFactors = tf
-        let t = Float(Glibc.log(2 / 1e-9 - 1))
+        let t = Float(CLibrary.log(2 / 1e-9 - 1))
         target = w.has(prefix + ".target") ? try w.floats(prefix + ".target", shape: [3]) : [-t, 0, t]
         likelihoodBound = try w.scalar(prefix + ".likelihood_lower_bound.bound", default: Float(1e-9))
         isUpdated = !w.isEmpty(prefix + "._offset")

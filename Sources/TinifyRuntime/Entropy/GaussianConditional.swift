@@ -2,8 +2,11 @@
 // compression with a scale hyperprior" (ICLR 2018); mirrors
 // compressai.entropy_models.GaussianConditional (v1.2.8) in eval mode: likelihood, default scale
 // table, update() and build_indexes().
+import TinifyCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A GaussianConditional bound from a checkpoint.
@@ -38,7 +41,7 @@ package final class GaussianConditional: @unchecked Sendable {
 
     /// CompressAI's `get_scale_table()`: `exp(linspace(ln 0.11, ln 256, 64))` in float32.
     package static func defaultScaleTable(min: Double = 0.11, max: Double = 256, levels: Int = 64) -> [Float] {
-        TorchMath.linspace(Glibc.log(min), Glibc.log(max), levels).map(TorchMath.exp)
+        TorchMath.linspace(CLibrary.log(min), CLibrary.log(max), levels).map(TorchMath.exp)
     }
 
     /// `_standardized_cumulative`: ½·erfc(−t/√2) in float32.

@@ -12,8 +12,11 @@
 //   once), which agrees with MKL except next to a rounding midpoint.
 // - small batched matmuls (`f_in·f_out·L < 400`) accumulate products in order without FMA;
 //   larger ones go to sgemm, which chains FMAs in order (see EntropyBottleneck).
+import TinifyCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Float32 math that matches PyTorch's CPU results bit for bit.
@@ -113,10 +116,10 @@ package enum TorchMath {
     // MARK: PyTorch operators
 
     /// `torch.tanh` (MKL VML; here correctly rounded).
-    @inline(__always) package static func tanh(_ x: Float) -> Float { Float(Glibc.tanh(Double(x))) }
+    @inline(__always) package static func tanh(_ x: Float) -> Float { Float(CLibrary.tanh(Double(x))) }
 
     /// `torch.exp` (MKL VML; here correctly rounded).
-    @inline(__always) package static func exp(_ x: Float) -> Float { Float(Glibc.exp(Double(x))) }
+    @inline(__always) package static func exp(_ x: Float) -> Float { Float(CLibrary.exp(Double(x))) }
 
     /// `torch.sigmoid` on element `x`, vector body (`vector == true`) or scalar tail.
     @inline(__always) package static func sigmoid(_ x: Float, vector: Bool) -> Float {
@@ -140,7 +143,7 @@ package enum TorchMath {
     }
 
     /// `torch.erfc` (MKL VML; here correctly rounded).
-    @inline(__always) package static func erfc(_ x: Float) -> Float { Float(Glibc.erfc(Double(x))) }
+    @inline(__always) package static func erfc(_ x: Float) -> Float { Float(CLibrary.erfc(Double(x))) }
 
     /// `torch.linspace(start, end, steps)` in float32: each element is one fused multiply-add from
     /// the nearer end (`start + step·i` for the first half, `end − step·(steps−1−i)` after).

@@ -1,7 +1,10 @@
 // TinifyRuntime: the rate and distortion figures of CompressAI's evaluation: estimated bits per
 // pixel from the likelihoods, and the PSNR of x̂ clamped to [0, 1] against the input.
+import TinifyCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Rate/distortion measures.
@@ -22,6 +25,6 @@ package enum Metrics {
             sum += d * d
         }
         let mse = sum / Double(max(x.count, 1))
-        return -10 * Glibc.log10(mse)
+        return -10 * CLibrary.log10(mse)
     }
 }

@@ -1,7 +1,10 @@
 // TinifyRuntime: pointwise activations (torch.nn.ReLU, LeakyReLU(0.01), Sigmoid) and the
 // elementwise arithmetic the blocks need, parallel over large tensors.
+import TinifyCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// An activation fused into a kernel's output.
@@ -72,7 +75,7 @@ package enum Elementwise {
                             if case .deterministic = mode {
                                 for i in r { out[i] = x[i] * (1 / (1 + TorchMath.sleefExp(-y[i]))) + z[i] }
                             } else {
-                                for i in r { out[i] = x[i] * (1 / (1 + Glibc.expf(-y[i]))) + z[i] }
+                                for i in r { out[i] = x[i] * (1 / (1 + CLibrary.expf(-y[i]))) + z[i] }
                             }
                         }
                     }

@@ -10,6 +10,8 @@ import CLazyLibraries
 import TinifyCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Process-wide settings the library never makes on its own: the command (or a program that owns
@@ -76,7 +78,9 @@ enum BLASSetup {
             unsafeBitCast(initialise, to: VoidFunction.self)()
             unsetenv("OPENBLAS_CORETYPE")
         }
+        #if !canImport(Darwin)
         openblas_set_num_threads(1)
+        #endif
         // The pool of OpenBLAS worker threads is never used (every call is single-threaded) and
         // its idle threads spin on sched_yield for a while after start-up: stop them.
         if let handle = dlopen(nil, RTLD_NOW), let shutdown = dlsym(handle, "blas_thread_shutdown_") {

@@ -9,6 +9,8 @@ import TinifyCore
 import CBLAS
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A GDN or inverse-GDN layer.

@@ -1,6 +1,8 @@
 // TinifyRuntime: a minimal mutex (pthread), so the runtime needs no Foundation.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A mutual-exclusion lock.

@@ -3,6 +3,8 @@
 // factory from an architecture name.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import TinifyCore
 import TinifyWeights
@@ -24,7 +26,7 @@ public struct ForwardResult: Sendable {
 
     /// The estimated rate in bits: Σ −log2 of every likelihood.
     public var bits: Double {
-        likelihoods.values.reduce(0.0) { acc, t in t.withUnsafeBufferPointer { $0.reduce(acc) { $0 - Glibc.log2(Double($1)) } } }
+        likelihoods.values.reduce(0.0) { acc, t in t.withUnsafeBufferPointer { $0.reduce(acc) { $0 - CLibrary.log2(Double($1)) } } }
     }
 }
 
