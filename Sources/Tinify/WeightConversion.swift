@@ -42,7 +42,7 @@ public enum ConversionError: Error, CustomStringConvertible {
     /// One side of the codec was asked for, but the weights fit no architecture (or hold the other side).
     case partNeedsArchitecture(ModelPart)
 
-    /// A one-line description.
+    /// The fact, in one line, naming the path or the problems.
     public var description: String {
         switch self {
         case .unknownOutputFormat(let p): return "cannot tell the output format of '\(p)' (use .h5, .hdf5, .pth, .pt or .safetensors)"

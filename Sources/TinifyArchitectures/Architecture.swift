@@ -1,50 +1,27 @@
 // TinifyArchitectures: the seven zoo architectures, their registry entries and the zoo tables
 // of compressai.zoo.image (quality → N, M).
 
-/// An architecture: a type whose initialiser declares (and, over a store, binds) every tensor.
-package protocol CompressionArchitecture: Sendable {
-    /// The zoo name.
-    static var id: Architecture { get }
-    /// N and M.
-    var hyperparameters: Hyperparameters { get }
-    /// Declares the model's tensors through `scope`.
-    init(_ scope: ParameterScope)
-}
-
 /// The zoo names, exactly as `compressai.zoo.image_models` spells them.
 public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
-    /// FactorizedPrior.
+    /// `FactorizedPrior` (Ballé et al. 2018): GDN transforms, a factorized prior on y.
     case bmshj2018Factorized = "bmshj2018-factorized"
-    /// FactorizedPriorReLU.
+    /// `FactorizedPriorReLU`: the factorized-prior model with ReLU in place of GDN.
     case bmshj2018FactorizedReLU = "bmshj2018-factorized-relu"
-    /// ScaleHyperprior.
+    /// `ScaleHyperprior` (Ballé et al. 2018): a hyperprior predicts the scales of y.
     case bmshj2018Hyperprior = "bmshj2018-hyperprior"
-    /// MeanScaleHyperprior.
+    /// `MeanScaleHyperprior` (Minnen et al. 2018): the hyperprior predicts means and scales.
     case mbt2018Mean = "mbt2018-mean"
-    /// JointAutoregressiveHierarchicalPriors.
+    /// `JointAutoregressiveHierarchicalPriors` (Minnen et al. 2018): a context model beside the hyperprior.
     case mbt2018 = "mbt2018"
-    /// Cheng2020Anchor.
+    /// `Cheng2020Anchor` (Cheng et al. 2020): residual transforms with the mbt2018 context model.
     case cheng2020Anchor = "cheng2020-anchor"
-    /// Cheng2020Attention.
+    /// `Cheng2020Attention` (Cheng et al. 2020): the anchor with attention blocks.
     case cheng2020Attention = "cheng2020-attn"
 
-    /// The zoo name.
+    /// The zoo name, as `compressai.zoo.image_models` spells it.
     public var description: String { rawValue }
 
-    /// The Swift type that declares it.
-    package var type: any CompressionArchitecture.Type {
-        switch self {
-        case .bmshj2018Factorized: return FactorizedPriorDeclaration.self
-        case .bmshj2018FactorizedReLU: return FactorizedPriorReLUDeclaration.self
-        case .bmshj2018Hyperprior: return ScaleHyperpriorDeclaration.self
-        case .mbt2018Mean: return MeanScaleHyperpriorDeclaration.self
-        case .mbt2018: return JointAutoregressiveHierarchicalPriorsDeclaration.self
-        case .cheng2020Anchor: return Cheng2020AnchorDeclaration.self
-        case .cheng2020Attention: return Cheng2020AttentionDeclaration.self
-        }
-    }
-
-    /// CompressAI's class name.
+    /// The name of the CompressAI class this architecture is.
     public var className: String {
         switch self {
         case .bmshj2018Factorized: return "FactorizedPrior"
@@ -88,7 +65,7 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
     /// Every declaration of this architecture at `h`, in state-dict order.
     package func declarations(_ h: Hyperparameters) -> [TensorDecl] {
         let s = ParameterScope(recording: h)
-        _ = type.init(s)
+        _ = declare(s)
         return s.declarations
     }
 }

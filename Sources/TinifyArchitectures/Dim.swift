@@ -6,9 +6,9 @@ public struct Hyperparameters: Equatable, Sendable, CustomStringConvertible {
     public var N: Int
     /// Channels of the latent y.
     public var M: Int
-    /// `N`, `M`.
+    /// The hyperparameters N (transform channels) and M (latent channels).
     public init(N: Int, M: Int) { self.N = N; self.M = M }
-    /// `N=128 M=192`.
+    /// The hyperparameters as `N=128 M=192`.
     public var description: String { "N=\(N) M=\(M)" }
 }
 

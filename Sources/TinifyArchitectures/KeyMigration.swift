@@ -12,9 +12,9 @@ package struct KeyRule: Sendable {
 
 /// A rule that fired: its name and how many keys it renamed.
 public struct RenameRecord: Sendable, Equatable {
-    /// The rule's name.
+    /// The name of the renaming rule that fired.
     public let rule: String
-    /// Keys renamed.
+    /// How many keys the rule renamed.
     public let count: Int
     /// A record of `rule` renaming `count` keys.
     public init(rule: String, count: Int) { self.rule = rule; self.count = count }

@@ -17,9 +17,9 @@ public enum ProblemKind: String, Sendable, Codable {
 
 /// One problem found by verification.
 public struct Problem: Sendable, CustomStringConvertible {
-    /// The kind.
+    /// What is wrong with the key.
     public let kind: ProblemKind
-    /// The key involved.
+    /// The state-dict key the problem is about.
     public let key: String
     /// What the architecture expects (shape, dtype), if anything.
     public let expected: String?
@@ -28,7 +28,7 @@ public struct Problem: Sendable, CustomStringConvertible {
     /// The module type that owns the key, when declared.
     public let module: String?
 
-    /// A problem.
+    /// A problem of `kind` with `key`, with what was expected and found.
     public init(_ kind: ProblemKind, _ key: String, expected: String? = nil, actual: String? = nil, module: String? = nil) {
         self.kind = kind; self.key = key; self.expected = expected; self.actual = actual; self.module = module
     }

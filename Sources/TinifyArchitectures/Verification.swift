@@ -68,11 +68,11 @@ extension Architecture {
     }
 
     /// Binds `stateDict` to this architecture (N, M inferred unless given) and reports every problem.
-    package func verify(_ stateDict: CheckpointWeights, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: any CompressionArchitecture) {
+    package func verify(_ stateDict: CheckpointWeights, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: ModelDeclaration) {
         let tensors = stateDict.byKey
         let h = try given ?? inferHyperparameters(tensors)
         let scope = ParameterScope(binding: tensors, h)
-        let model = type.init(scope)
+        let model = declare(scope)
         var problems = scope.problems
         let declared = Set(scope.declarations.map(\.key))
         for e in stateDict.entries where !declared.contains(e.key) {
@@ -88,7 +88,7 @@ extension Architecture {
     }
 
     /// `from_state_dict`: the typed model, or `ArchitectureError.mismatch` with the full report.
-    package func fromStateDict(_ stateDict: CheckpointWeights) throws -> any CompressionArchitecture {
+    package func fromStateDict(_ stateDict: CheckpointWeights) throws -> ModelDeclaration {
         let (report, model) = try verify(stateDict)
         guard report.ok else { throw ArchitectureError.mismatch(report) }
         return model
@@ -130,22 +130,6 @@ package enum ArchitectureDetector {
             return sa != sb ? sa > sb : a.offset < b.offset
         }.map(\.element)
     }
-}
-
-extension CompressionArchitecture {
-    /// Builds the model from a checkpoint's weights (a training checkpoint's `state_dict`,
-    /// old key names migrated), inferring N and M; throws `ArchitectureError.mismatch` with
-    /// every problem when the weights do not fit.
-    package init(stateDict store: WeightStore) throws {
-        let model = try Self.id.fromStateDict(CheckpointWeights(store))
-        guard let typed = model as? Self else { throw ArchitectureError.unknownArchitecture(Self.id.rawValue) }
-        self = typed
-    }
-
-    /// N.
-    public var N: Int { hyperparameters.N }
-    /// M.
-    public var M: Int { hyperparameters.M }
 }
 
 extension ArchitectureError: TinifyError {}

@@ -146,7 +146,7 @@ public struct ByteRegion: @unchecked Sendable {
         self = bytes.withUnsafeBytes { ByteRegion(copying: $0) }
     }
 
-    /// An empty region.
+    /// A region of no bytes, owned by nothing.
     public static let empty = ByteRegion(owner: nil, base: nil, count: 0)
 
     /// The bytes, valid while this region (or its owner) lives.

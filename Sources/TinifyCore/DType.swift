@@ -9,7 +9,7 @@ public enum DType: String, CaseIterable, Sendable, Codable {
     case bool
     case complex64, complex128
 
-    /// Bytes per element.
+    /// The number of bytes one element takes.
     public var itemSize: Int {
         switch self {
         case .int8, .uint8, .bool: return 1

@@ -30,7 +30,7 @@ public enum TensorViewError: Error, CustomStringConvertible, Equatable {
     /// The view reaches past the storage.
     case outOfBounds(needed: Int, available: Int)
 
-    /// A one-line description.
+    /// The fact, in one line, with the sizes involved.
     public var description: String {
         switch self {
         case .malformed(let s): return "malformed view: \(s)"
@@ -44,7 +44,7 @@ public enum TensorViewError: Error, CustomStringConvertible, Equatable {
 public struct Tensor: @unchecked Sendable {
     /// The storage the view reads.
     public let storage: TensorStorage
-    /// The element type.
+    /// The type of every element (float32, int64, …).
     public let dtype: DType
     /// The size of each dimension.
     public let shape: [Int]

@@ -37,7 +37,7 @@ public struct HDF5ReadLimits: Sendable {
     /// For filtered or chunked datasets, the largest ratio of tensor bytes to stored bytes
     /// (deflate cannot exceed about 1032:1), so a tiny file cannot demand a huge allocation.
     public var maxExpansion = 1100
-    /// The defaults.
+    /// Limits with every default: the sizes a model file of the zoo needs, with room to spare.
     public init() {}
 
     /// The memory budget of the read: the bytes read through libhdf5 may not exceed it either

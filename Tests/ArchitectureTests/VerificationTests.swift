@@ -41,7 +41,7 @@ final class VerificationTests: XCTestCase {
 
     func testTypedModelsBindEveryTensorWithoutCopying() throws {
         let store = try WeightFile.open(Fixtures.path("bmshj2018-hyperprior-N8-M12.pth"))
-        let model = try ScaleHyperpriorDeclaration(stateDict: store)
+        let model = try Architecture.bmshj2018Hyperprior.fromStateDict(CheckpointWeights(store))
         XCTAssertEqual(model.N, 8)
         XCTAssertEqual(model.M, 12)
         guard case .conv(let first) = model.gA[0], case .gdn(let gdn) = model.gA[1], case .relu = model.hS[5] else {
@@ -51,7 +51,7 @@ final class VerificationTests: XCTestCase {
         XCTAssertEqual(gdn.gamma.key, "g_a.1.gamma")
         // Bound tensors are views of the same storage the store holds (no copy).
         XCTAssertTrue(first.weight.tensor?.storage === store["g_a.0.weight"]?.storage)
-        XCTAssertThrowsError(try FactorizedPriorDeclaration(stateDict: store))
+        XCTAssertThrowsError(try Architecture.bmshj2018Factorized.fromStateDict(CheckpointWeights(store)))
     }
 
     func testTrainingCheckpointWeightsAreFoundUnderStateDict() throws {

@@ -1,7 +1,7 @@
 // Tinify: `cheng2020-anchor`. Cheng, Sun, Takeuchi, Katto, "Learned Image Compression with
 // Discretized Gaussian Mixture Likelihoods and Attention Modules" (CVPR 2020), the anchor.
 // Mirrors compressai.models.Cheng2020Anchor (CompressAI 1.2.8); its tensors are declared once, in
-// TinifyArchitectures' Cheng2020AnchorDeclaration.
+// TinifyArchitectures (ModelDeclaration.cheng2020).
 import TinifyArchitectures
 
 /// `cheng2020-anchor`: residual-block transforms with mbt2018's context model (M = N).

@@ -1,7 +1,7 @@
 // Tinify: `cheng2020-attn`. Cheng, Sun, Takeuchi, Katto, "Learned Image Compression with
 // Discretized Gaussian Mixture Likelihoods and Attention Modules" (CVPR 2020).
 // Mirrors compressai.models.Cheng2020Attention (CompressAI 1.2.8); its tensors are declared once, in
-// TinifyArchitectures' Cheng2020AttentionDeclaration.
+// TinifyArchitectures (ModelDeclaration.cheng2020).
 import TinifyArchitectures
 
 /// `cheng2020-attn`: the anchor with attention blocks in the transforms (M = N).

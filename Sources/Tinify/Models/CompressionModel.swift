@@ -66,7 +66,7 @@ public struct StateDictLoadReport: Sendable, CustomStringConvertible {
     /// Every problem in full (expected and actual shapes, owning module).
     public let problems: [Problem]
 
-    /// Whether everything loaded.
+    /// Whether every tensor of the state dict loaded and none was missing.
     public var isComplete: Bool { problems.isEmpty }
 
     /// `missing: […], unexpected: […], mismatched: […]`.

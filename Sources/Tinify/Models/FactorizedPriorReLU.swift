@@ -1,7 +1,7 @@
 // Tinify: `bmshj2018-factorized-relu`. Ballé et al. (ICLR 2018), the factorized-prior model with
 // ReLU in place of GDN.
 // Mirrors compressai.models.FactorizedPriorReLU (CompressAI 1.2.8); its tensors are declared once, in
-// TinifyArchitectures' FactorizedPriorReLUDeclaration.
+// TinifyArchitectures (ModelDeclaration.factorizedPriorReLU).
 import TinifyArchitectures
 
 /// `bmshj2018-factorized-relu`: the factorized-prior model with ReLU activations.

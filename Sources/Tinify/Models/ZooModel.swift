@@ -9,9 +9,9 @@ import TinifyRuntime
 /// this class bound to one `Architecture`. Build one with `fromStateDict` on the class you want,
 /// or with `loadModel(contentsOfFile:)` when the architecture is to be detected.
 public class ZooModel: CompressionModel, @unchecked Sendable {
-    /// The architecture.
+    /// The architecture the model's class stands for.
     public let architecture: Architecture
-    /// N and M.
+    /// N and M as inferred from the weights' shapes.
     public let hyperparameters: Hyperparameters
     /// The side of the codec the model holds when it was built from one side's state dict
     /// (`stateDict(for:)`, `tinify convert --part`); nil for a whole model. A decoder cannot
@@ -76,6 +76,7 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
         return ordered
     }
 
+    /// Loads `stateDict` into the model in place; see `CompressionModel.loadStateDict(_:strict:)`.
     @discardableResult
     public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws -> StateDictLoadReport {
         let (report, _) = try architecture.verify(stateDict.checkpointWeights, hyperparameters: hyperparameters)
@@ -94,6 +95,7 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
         return StateDictLoadReport(report.problems)
     }
 
+    /// Builds the CDF tables in place; see `CompressionModel.update(force:)`.
     @discardableResult
     public func update(force: Bool = false) throws -> Bool {
         let buffers = try engine().update(scaleTable: nil, force: force)
@@ -105,18 +107,24 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
         return true
     }
 
+    /// The entropy bottleneck's quantile loss (NaN only if the engine cannot be built).
     public func auxLoss() -> Double { (try? engine().auxLoss()) ?? .nan }
 
+    /// The eval-mode forward pass; see `CompressionModel.callAsFunction(_:)`.
     public func callAsFunction(_ x: ImageTensor) throws -> ForwardResult { try engine().forward(x) }
 
+    /// CompressAI's `compress`; see `CompressionModel.compress(_:)`.
     public func compress(_ x: ImageTensor) throws -> CompressedLatents { try engine().compress(x) }
 
+    /// CompressAI's `decompress`; see `CompressionModel.decompress(_:bitExact:)`.
     public func decompress(_ compressed: CompressedLatents, bitExact: Bool) throws -> ImageTensor {
         try engine().decompress(compressed, bitExact: bitExact)
     }
 
+    /// The model's tensors under their canonical keys, in CompressAI's order.
     public func stateDict() -> StateDict { lock.withLock { state } }
 
+    /// The tensors one side of the codec needs (see `ModelPart`).
     public func stateDict(for part: ModelPart) -> StateDict {
         StateDict(stateDict().entries.filter { part.keeps($0.key) })
     }

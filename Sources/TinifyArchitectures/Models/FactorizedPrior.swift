@@ -11,53 +11,30 @@
 // g_a: conv(3→N) GDN conv(N→N) GDN conv(N→N) GDN conv(N→M), all 5×5 stride 2;
 // g_s: the mirror with transposed convs and IGDN. The ReLU variant uses ReLU in place of GDN.
 
-/// `bmshj2018-factorized`: FactorizedPrior(N, M).
-package struct FactorizedPriorDeclaration: CompressionArchitecture {
-    /// `bmshj2018-factorized`.
-    package static let id = Architecture.bmshj2018Factorized
-    /// N and M.
-    package let hyperparameters: Hyperparameters
-    /// EntropyBottleneck(M) on y.
-    package let entropyBottleneck: EntropyBottleneck
-    /// Analysis and synthesis transforms.
-    package let gA: [Layer], gS: [Layer]
-
-    /// Declares (and binds) the model's tensors through `s`.
-    package init(_ s: ParameterScope) {
-        hyperparameters = s.hyperparameters
-        entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
-        gA = FactorizedPriorDeclaration.gA(s)
-        gS = FactorizedPriorDeclaration.gS(s)
+extension ModelDeclaration {
+    /// `bmshj2018-factorized`: FactorizedPrior(N, M).
+    static func factorizedPrior(_ s: ParameterScope) -> ModelDeclaration {
+        var d = ModelDeclaration(s, bottleneck: .M)
+        d.gA = gA(s)
+        d.gS = gS(s)
+        return d
     }
-}
 
-extension FactorizedPriorDeclaration {
+    /// `bmshj2018-factorized-relu`: FactorizedPriorReLU(N, M).
+    static func factorizedPriorReLU(_ s: ParameterScope) -> ModelDeclaration {
+        var d = ModelDeclaration(s, bottleneck: .M)
+        d.gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .M)] }
+        d.gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.deconv(.N, .const(3))] }
+        return d
+    }
+
     /// g_a of the Ballé/Minnen models: conv(3→N) GDN conv(N→N) GDN conv(N→N) GDN conv(N→M), 5×5 stride 2.
     static func gA(_ s: ParameterScope) -> [Layer] {
         s.sequential("g_a") { q in [q.conv(.const(3), .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .N), q.gdn(.N), q.conv(.N, .M)] }
     }
+
     /// g_s of the Ballé/Minnen models: the mirror of g_a with transposed convs and IGDN.
     static func gS(_ s: ParameterScope) -> [Layer] {
         s.sequential("g_s") { q in [q.deconv(.M, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .N), q.igdn(.N), q.deconv(.N, .const(3))] }
-    }
-}
-
-/// `bmshj2018-factorized-relu`: FactorizedPriorReLU(N, M).
-package struct FactorizedPriorReLUDeclaration: CompressionArchitecture {
-    /// `bmshj2018-factorized-relu`.
-    package static let id = Architecture.bmshj2018FactorizedReLU
-    /// N and M.
-    package let hyperparameters: Hyperparameters
-    /// EntropyBottleneck(M) on y.
-    package let entropyBottleneck: EntropyBottleneck
-    /// Analysis and synthesis transforms.
-    package let gA: [Layer], gS: [Layer]
-
-    /// Declares (and binds) the model's tensors through `s`.
-    package init(_ s: ParameterScope) {
-        hyperparameters = s.hyperparameters
-        entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, .M) }
-        gA = s.sequential("g_a") { q in [q.conv(.const(3), .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .N), q.relu(), q.conv(.N, .M)] }
-        gS = s.sequential("g_s") { q in [q.deconv(.M, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.deconv(.N, .N), q.relu(), q.deconv(.N, .const(3))] }
     }
 }

@@ -24,7 +24,7 @@ public enum CodingError: Error, CustomStringConvertible, Equatable {
     /// A compressed-image container is malformed.
     case badContainer(String)
 
-    /// A one-line description.
+    /// The fact, in one line, with the byte, index or key involved.
     public var description: String {
         switch self {
         case .badTable(let k, let r): return "cannot code with \(k): \(r)"

@@ -37,11 +37,11 @@ public struct FloatTensor: @unchecked Sendable {
     public var count: Int { storage.count }
     /// Batch size (dimension 0 of an NCHW tensor).
     public var n: Int { shape[0] }
-    /// Channels (dimension 1).
+    /// The number of channels: dimension 1 of an NCHW tensor.
     public var c: Int { shape[1] }
-    /// Height (dimension 2).
+    /// The height: dimension 2 of an NCHW tensor.
     public var h: Int { shape[2] }
-    /// Width (dimension 3).
+    /// The width: dimension 3 of an NCHW tensor.
     public var w: Int { shape[3] }
 
     /// The elements as an array (a copy).

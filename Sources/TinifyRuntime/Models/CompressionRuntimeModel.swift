@@ -38,7 +38,7 @@ public struct CompressedLatents: Sendable, Equatable {
     /// The height and width of the latent decoded first: y for the factorized models, z otherwise.
     public var shape: [Int]
 
-    /// Strings and shape.
+    /// Latents from their strings (one group per entropy model) and the first-decoded latent's shape.
     public init(strings: [[[UInt8]]], shape: [Int]) {
         self.strings = strings
         self.shape = shape

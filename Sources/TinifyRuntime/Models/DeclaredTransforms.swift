@@ -8,10 +8,10 @@ import TinifyWeights
 enum DeclaredTransforms {
     /// The declaration of `architecture`, bound to `store` (problems are left to the kernels,
     /// which name any missing or mis-shaped key).
-    static func declaration(_ architecture: Architecture, _ store: WeightStore) throws -> any CompressionArchitecture {
+    static func declaration(_ architecture: Architecture, _ store: WeightStore) throws -> ModelDeclaration {
         let state = CheckpointWeights(store, migrate: false)
         let h = try architecture.inferHyperparameters(state.byKey)
-        return architecture.type.init(ParameterScope(binding: state.byKey, h))
+        return architecture.declare(ParameterScope(binding: state.byKey, h))
     }
 
     /// `layers` as a runtime sequence. Activations that follow a convolution run fused into it.
@@ -135,24 +135,12 @@ extension DeclaredTransforms {
             }
             return try sequential(layers, w, tile: tile)
         }
-        func set(_ gA: [Layer], _ gS: [Layer], _ hA: [Layer] = [], _ hS: [Layer] = [], _ ep: [Layer] = []) throws {
-            b.gA = try side("g_a", gA)
-            b.gS = try side("g_s", gS, tile: .f4)
-            b.hA = try side("h_a", hA)
-            b.hS = try sequential(hS, w)
-            b.entropyParameters = try sequential(ep, w)
-            b.entropyParametersDense = try dense(ep, w)
-        }
-        switch d {
-        case let m as TinifyArchitectures.FactorizedPriorDeclaration: try set(m.gA, m.gS)
-        case let m as TinifyArchitectures.FactorizedPriorReLUDeclaration: try set(m.gA, m.gS)
-        case let m as TinifyArchitectures.ScaleHyperpriorDeclaration: try set(m.gA, m.gS, m.hA, m.hS)
-        case let m as TinifyArchitectures.MeanScaleHyperpriorDeclaration: try set(m.gA, m.gS, m.hA, m.hS)
-        case let m as TinifyArchitectures.JointAutoregressiveHierarchicalPriorsDeclaration: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
-        case let m as TinifyArchitectures.Cheng2020AnchorDeclaration: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
-        case let m as TinifyArchitectures.Cheng2020AttentionDeclaration: try set(m.gA, m.gS, m.hA, m.hS, m.entropyParameters)
-        default: throw RuntimeError.unknownArchitecture(name: architecture.rawValue)
-        }
+        b.gA = try side("g_a", d.gA)
+        b.gS = try side("g_s", d.gS, tile: .f4)
+        b.hA = try side("h_a", d.hA)
+        b.hS = try sequential(d.hS, w)
+        b.entropyParameters = try sequential(d.entropyParameters, w)
+        b.entropyParametersDense = try dense(d.entropyParameters, w)
         return b
     }
 }
