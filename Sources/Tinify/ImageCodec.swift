@@ -8,22 +8,22 @@ import TinifyCore
 import TinifyRuntime
 
 /// Compresses PNG images to codec.py files and back.
-package enum ImageCodec {
+public enum ImageCodec {
     /// codec.py pads every model's input to this multiple ("maximum 6 strides of 2").
-    package static let padMultiple = 64
+    public static let padMultiple = 64
     /// The largest compressed file `decompress` reads.
-    package static let maxFileBytes = 1 << 28
+    public static let maxFileBytes = 1 << 28
 
     /// What `compress` made.
-    package struct Compressed {
+    public struct Compressed: Sendable {
         /// The file.
-        package let file: CompressedImageFile
+        public let file: CompressedImageFile
         /// Its bytes.
-        package let bytes: [UInt8]
+        public let bytes: [UInt8]
         /// Bits per pixel of the whole file (header included), as codec.py reports it.
-        package var bitsPerPixel: Double { Double(bytes.count * 8) / Double(file.height * file.width) }
+        public var bitsPerPixel: Double { Double(bytes.count * 8) / Double(file.height * file.width) }
         /// Seconds spent in the model and the coder.
-        package let seconds: Double
+        public let seconds: Double
     }
 
     /// Compresses the PNG at `image` with `model`; an image whose estimated memory need is over
@@ -79,5 +79,35 @@ package enum ImageCodec {
         }
         let yHat = try model.decodeLatent(file.latents)
         return (padding.crop(try model.synthesize(yHat, bitExact: bitExact)), yHat)
+    }
+
+    // MARK: The public API, over the model classes
+
+    /// Reads the PNG at `image` for `model`, refusing from its header an image whose estimated
+    /// memory need with `model` is over `budget` (`MemoryBudgetError`).
+    public static func read(_ image: String, for model: ZooModel, budget: MemoryBudget = ZooModel.defaultMemoryBudget) throws -> ImageTensor {
+        try read(image, for: try model.runtime, budget: budget)
+    }
+
+    /// Compresses an image (1×3×H×W in [0, 1], any size: it is padded to a multiple of 64,
+    /// centred, as codec.py does) into a codec.py file with `model`.
+    public static func compress(_ model: ZooModel, pixels x: ImageTensor, metric: Int = 0, quality: Int = 1) throws -> Compressed {
+        try compress(try model.runtime, pixels: x, metric: metric, quality: quality)
+    }
+
+    /// Decodes a codec.py file with `model` to the cropped reconstruction (see
+    /// `decompressWithLatent`).
+    public static func decompress(_ model: ZooModel, file: CompressedImageFile, budget: MemoryBudget = ZooModel.defaultMemoryBudget,
+                                  bitExact: Bool = false) throws -> ImageTensor {
+        try decompress(try model.runtime, file: file, budget: budget, bitExact: bitExact)
+    }
+
+    /// Decodes a codec.py file with `model` (which must be the architecture the file names),
+    /// giving the cropped reconstruction and ŷ, the decoded latent (the same bits on every
+    /// machine). A file declaring an image whose estimated memory need is over `budget` is
+    /// refused before decoding.
+    public static func decompressWithLatent(_ model: ZooModel, file: CompressedImageFile, budget: MemoryBudget = ZooModel.defaultMemoryBudget,
+                                            bitExact: Bool = false) throws -> (image: ImageTensor, latent: FloatTensor) {
+        try decompressWithLatent(try model.runtime, file: file, budget: budget, bitExact: bitExact)
     }
 }

@@ -29,7 +29,7 @@ struct Eval: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             }
         }
-        if !json { print("\(checkpoint): \(model.architecture) (N=\(model.n), M=\(model.m))") }
+        if !json { print("\(checkpoint): \(model.architecture) (N=\(model.N), M=\(model.M))") }
         var rows: [JSON] = []
         var failed = false
         for file in images {
@@ -50,18 +50,17 @@ struct Eval: ParsableCommand {
     }
 
     /// Pads, runs, crops and measures one image.
-    private func evaluate(_ model: any CompressionRuntimeModel, _ file: String, budget: MemoryBudget) throws -> (bpp: Double, psnr: Double, seconds: Double) {
-        let x = try PNGImage.read(file) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
+    private func evaluate(_ model: ZooModel, _ file: String, budget: MemoryBudget) throws -> (bpp: Double, psnr: Double, seconds: Double) {
+        let x = try ImageCodec.read(file, for: model, budget: budget)
         let start = DispatchTime.now().uptimeNanoseconds
-        let padding = Padding(height: x.h, width: x.w, multiple: model.downsamplingFactor)
-        let result = try model.forward(padding.pad(x))
-        let xHat = padding.crop(result.xHat)
+        let result = try model(x.padded(toMultipleOf: model.downsamplingFactor))
+        let xHat = result.xHat.cropped(toHeight: x.height, width: x.width)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let output {
             let base = file.split(separator: "/").last.map(String.init) ?? file
             let stem = base.lastIndex(of: ".").map { String(base[..<$0]) } ?? base
             try PNGImage.write(xHat, to: (output.hasSuffix("/") ? output : output + "/") + (stem.isEmpty ? base : stem) + ".png")
         }
-        return (Metrics.estimatedBPP(result, pixels: x.h * x.w), try Metrics.psnr(x, xHat), seconds)
+        return (result.bits / Double(max(x.height * x.width, 1)), try Metrics.psnr(x, xHat), seconds)
     }
 }

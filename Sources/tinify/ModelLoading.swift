@@ -9,11 +9,11 @@ import TinifyWeights
 /// The model a checkpoint holds: its weights (a training checkpoint's state_dict, old key names
 /// migrated) bound to `arch`, or to the architecture detected from the keys and shapes. With
 /// `coding`, its stored CDF tables must be able to code. Failures print `error: <checkpoint>: …`.
-func loadModel(checkpoint: String, arch: Architecture?, coding: Bool = false, memory: MemoryBudget) throws -> any CompressionRuntimeModel {
-    var model: (any CompressionRuntimeModel)?
+func loadModel(checkpoint: String, arch: Architecture?, coding: Bool = false, memory: MemoryBudget) throws -> ZooModel {
+    var model: ZooModel?
     try reportingErrors(checkpoint) {
         let state = try StateDict(contentsOfFile: checkpoint, options: readOptions(memory))
-        let m = try (arch ?? Architecture.detect(state)).model(state).runtime
+        let m = try (arch ?? Architecture.detect(state)).model(state)
         if coding { try m.checkCodingTables() }
         model = m
     }

@@ -2,6 +2,7 @@
 // (canonical keys, verified against the architecture's declaration) and the runtime engine built
 // from it; `loadStateDict` and `update` replace tensors and rebuild the engine, as loading into a
 // PyTorch module replaces its parameters.
+import TinifyCore
 import TinifyArchitectures
 import TinifyRuntime
 
@@ -128,6 +129,24 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     public func stateDict(for part: ModelPart) -> StateDict {
         StateDict(stateDict().entries.filter { part.keeps($0.key) })
     }
+
+    /// The factor the sides of an image must be multiples of for `callAsFunction` and
+    /// `compress` (64, or 16 for the factorized models; `ImageCodec` pads to 64 for all).
+    public var downsamplingFactor: Int { architecture.downsamplingFactor }
+
+    /// The memory budget images are checked against unless another is given: enough for a
+    /// 2048×2048 image with every zoo model at its largest quality, or what this process may use.
+    public static var defaultMemoryBudget: MemoryBudget { ImageMemory.defaultBudget() }
+
+    /// Throws `MemoryBudgetError` when running the model on a `height` × `width` image would need
+    /// more than `budget` (estimated from N, M and the padded size, before anything is allocated).
+    public func checkMemory(height: Int, width: Int, budget: MemoryBudget = ZooModel.defaultMemoryBudget) throws {
+        try runtime.checkMemory(height: height, width: width, budget: budget)
+    }
+
+    /// Throws the reason the model's CDF tables cannot code (`update` has not run, or a table is
+    /// malformed), before any image is read.
+    public func checkCodingTables() throws { try runtime.checkCodingTables() }
 
     /// The runtime engine (for the codec file and the command).
     package var runtime: any CompressionRuntimeModel { get throws { try engine() } }
