@@ -1,8 +1,7 @@
 // tinify: `verify`'s logic: find the model weights, detect or check the architecture,
 // and check a pretrained file name's hash prefix.
 import TinifyCore
-import TinifyWeights
-import TinifyArchitectures
+import Tinify
 
 /// The result of checking a weights file against the architectures.
 package struct ModelCheck {
@@ -10,21 +9,21 @@ package struct ModelCheck {
     /// fits, the closest one's.
     package let report: VerificationReport?
     /// The state dict checked.
-    package let stateDict: CheckpointWeights
+    package let stateDict: StateDict
     /// The hash-prefix check, when the file name carries one (`…-446d5c7f.pth.tar`).
     package let hashCheck: (expected: String, actual: String)?
     /// Why nothing could be checked, when `report` is nil.
     package let failure: String?
 
-    /// Checks `store` (read from `path`), against `architecture` when given, else detecting it.
-    package init(store: WeightStore, path: String?, architecture: Architecture? = nil) throws {
-        stateDict = CheckpointWeights(store)
+    /// Checks `stateDict` (read from `path`), against `architecture` when given, else detecting it.
+    package init(stateDict: StateDict, path: String?, architecture: Architecture? = nil) throws {
+        self.stateDict = stateDict
         var report: VerificationReport? = nil
         var failure: String? = nil
         if let id = architecture {
-            do { report = try id.verify(stateDict).report } catch { failure = String(describing: error) }
+            do { report = try id.verify(stateDict) } catch { failure = String(describing: error) }
         } else {
-            do { report = try ArchitectureDetector.detect(stateDict) } catch ArchitectureError.noArchitectureFits(let closest) {
+            do { report = try Architecture.detectReport(stateDict) } catch ArchitectureError.noArchitectureFits(let closest) {
                 report = closest
                 failure = closest.map { "no architecture fits; closest is \($0.architecture.rawValue) (\($0.hyperparameters)) with \($0.problems.count) problems" }
                     ?? "no architecture fits (no g_a.0 weight to infer N from)"
@@ -66,7 +65,7 @@ package struct ModelCheck {
             ("ok", .bool(ok)),
             ("updated", .bool(report?.updated ?? false)),
             ("part", report?.part.map { .string($0.rawValue) } ?? .null),
-            ("state_dict", stateDict.source.map { .string($0) } ?? .null),
+            ("state_dict", stateDict.wrapperKey.map { .string($0) } ?? .null),
             ("renamed", .array(stateDict.renamed.map { .object([("rule", .string($0.rule)), ("keys", .int($0.count))]) })),
             ("problems", .array((report?.problems ?? []).map { p in
                 .object([("kind", .string(p.kind.rawValue)), ("key", .string(p.key)),
@@ -92,7 +91,7 @@ package struct ModelCheck {
         } else {
             out += "\(file): no architecture could be checked\n"
         }
-        if let s = stateDict.source { out += "weights: under '\(s)' (training checkpoint)\n" }
+        if let s = stateDict.wrapperKey { out += "weights: under '\(s)' (training checkpoint)\n" }
         for r in stateDict.renamed { out += "renamed: \(r.rule) (\(r.count) keys)\n" }
         if let h = hashCheck { out += "hash prefix: \(h.expected) \(h.expected == h.actual ? "matches" : "does NOT match (sha256 starts \(h.actual))")\n" }
         if let failure { out += "error: \(failure)\n" }

@@ -14,8 +14,8 @@ struct Verify: ParsableCommand {
     func run() throws {
         var ok = false
         try reportingErrors(file) {
-            let store = try WeightFile.open(file, options: readOptions(try memory.budget()))
-            let check = try ModelCheck(store: store, path: file, architecture: arch)
+            let state = try StateDict(contentsOfFile: file, options: readOptions(try memory.budget()))
+            let check = try ModelCheck(stateDict: state, path: file, architecture: arch)
             if json { print(check.json(file: file).pretty) } else { print(check.text(file: file), terminator: "") }
             ok = check.ok
         }

@@ -255,3 +255,32 @@ final class ModelPartTests: XCTestCase {
         }
     }
 }
+
+/// `Architecture.verify` reports every problem of a state dict at once, through the public API.
+final class VerifyAPITests: XCTestCase {
+    func testBrokenStateDictsNameEveryOffendingKey() throws {
+        let cases = try XCTUnwrap(try Fixtures.json("broken/broken.json") as? [String: [String: Any]])
+        for (file, c) in cases {
+            let state = try StateDict(contentsOfFile: Fixtures.path("broken/" + file))
+            let report: VerificationReport
+            if let arch = (c["arch"] as? String).flatMap(Architecture.init(rawValue:)) {
+                report = try arch.verify(state)
+            } else {
+                do {
+                    _ = try Architecture.detectReport(state)
+                    return XCTFail("\(file): a broken state dict fits")
+                } catch ArchitectureError.noArchitectureFits(let closest?) {
+                    report = closest
+                }
+            }
+            XCTAssertFalse(report.ok, file)
+            let named = Set(report.problems.map(\.key))
+            for key in try XCTUnwrap(c["keys"] as? [String]) { XCTAssertTrue(named.contains(key), "\(file): \(key) not reported") }
+        }
+        let good = try StateDict(contentsOfFile: Fixtures.path("cheng2020-attn-N8-M8.pth"))
+        let report = try Architecture.detectReport(good)
+        XCTAssertTrue(report.ok)
+        XCTAssertEqual(report.architecture, .cheng2020Attention)
+        XCTAssertEqual(report.hyperparameters, Hyperparameters(N: 8, M: 8))
+    }
+}

@@ -85,8 +85,7 @@ final class VerificationTests: XCTestCase {
         let cases = try XCTUnwrap(try Fixtures.json("broken/broken.json") as? [String: [String: Any]])
         XCTAssertEqual(cases.count, 5)
         for (file, c) in cases {
-            let store = try WeightFile.open(Fixtures.path("broken/" + file))
-            let check = try ModelCheck(store: store, path: nil, architecture: (c["arch"] as? String).flatMap(Architecture.init(rawValue:)))
+            let check = try ModelCheck(stateDict: StateDict(contentsOfFile: Fixtures.path("broken/" + file)), path: nil, architecture: (c["arch"] as? String).flatMap(Architecture.init(rawValue:)))
             XCTAssertFalse(check.ok, file)
             let named = Set((check.report?.problems ?? []).map(\.key))
             for key in try XCTUnwrap(c["keys"] as? [String]) { XCTAssertTrue(named.contains(key), "\(file): \(key) not reported") }
@@ -127,7 +126,7 @@ final class VerificationTests: XCTestCase {
         for (prefix, ok) in [(String(sha.prefix(8)), true), ("00000000", false)] {
             let path = dir + "/bmshj2018-factorized-prior-1-\(prefix).pth.tar"
             try data.write(to: URL(fileURLWithPath: path))
-            let check = try ModelCheck(store: try WeightFile.open(path), path: path)
+            let check = try ModelCheck(stateDict: try StateDict(contentsOfFile: path), path: path)
             XCTAssertEqual(check.hashCheck?.expected, prefix)
             XCTAssertEqual(check.hashCheck?.actual, String(sha.prefix(8)))
             XCTAssertEqual(check.ok, ok, path)

@@ -24,7 +24,7 @@ extension Architecture {
     /// The architecture `stateDict` fits (keys and shapes); throws
     /// `ArchitectureError.noArchitectureFits` with the closest one's problems otherwise.
     public static func detect(_ stateDict: StateDict) throws -> Architecture {
-        try ArchitectureDetector.detect(stateDict.checkpointWeights).architecture
+        try detectReport(stateDict).architecture
     }
 }
 
