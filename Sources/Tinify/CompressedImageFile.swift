@@ -3,6 +3,7 @@
 // metric << 4 | (quality − 1); uint32 height, width (of the original image); uint8 bit depth;
 // uint32 latent shape[0], shape[1], number of strings; then per string a uint32 length and the
 // bytes. The file is untrusted input: every count and length is checked against the bytes left.
+import TinifyCore
 import TinifyArchitectures
 import TinifyRuntime
 
@@ -100,5 +101,24 @@ public struct CompressedImageFile: Equatable, Sendable {
         guard at == bytes.count else { throw CodingError.badContainer("\(bytes.count - at) bytes after the last string") }
         self.init(architecture: Architecture.allCases[id], metric: code >> 4, quality: (code & 15) + 1,
                   height: height, width: width, bitDepth: depth, latents: CompressedLatents(strings: strings, shape: shape))
+    }
+}
+
+extension CompressedImageFile {
+    /// Reads and parses the file at `path`; a file of more than `ImageCodec.maxFileBytes` bytes,
+    /// or declaring more than `maxPixels` pixels, is refused before it is read whole.
+    public init(contentsOfFile path: String, maxPixels: Int = CompressedImageFile.maxPixels) throws {
+        let mapped = try MappedFile(path: path)
+        guard mapped.count <= ImageCodec.maxFileBytes else {
+            throw CodingError.badContainer("\(mapped.count) bytes, more than the \(ImageCodec.maxFileBytes)-byte limit")
+        }
+        try self.init(decoding: ByteRegion(file: mapped).withUnsafeBytes { Array($0) }, maxPixels: maxPixels)
+    }
+
+    /// Writes the file to `path` atomically (a temporary file renamed into place); an existing
+    /// `path` is replaced only when `replace` is true.
+    public func write(toFile path: String, replace: Bool = true) throws {
+        let bytes = try encoded()
+        try AtomicFile.write(to: path, replace: replace) { try $0.write(bytes) }
     }
 }

@@ -2,9 +2,7 @@
 // in the file format of CompressAI's examples/codec.py.
 import ArgumentParser
 import Dispatch
-import TinifyCore
 import Tinify
-import TinifyRuntime
 
 struct Compress: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +22,7 @@ struct Compress: ParsableCommand {
     func run() throws {
         let budget = try memory.budget()
         let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
-        try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
+        try reportingErrors(output) { try refuseExisting(output, replace: force) }
         guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
         guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
         var pixels: FloatTensor?
@@ -33,7 +31,7 @@ struct Compress: ParsableCommand {
         // What goes wrong from here on comes from the model's weights (a latent no symbol can hold).
         try reportingErrors(checkpoint) {
             let c = try ImageCodec.compress(model, pixels: pixels, metric: metricID, quality: quality)
-            try reportingErrors(output) { try AtomicFile.write(to: output, replace: force) { try $0.write(c.bytes) } }
+            try reportingErrors(output) { try c.file.write(toFile: output, replace: force) }
             print("\(output): \(model.architecture), \(c.file.width)×\(c.file.height), \(c.bytes.count) bytes, "
                   + "\(decimal(c.bitsPerPixel, 4)) bpp, \(decimal(c.seconds, 3)) s")
         }
@@ -60,18 +58,13 @@ struct Decompress: ParsableCommand {
     func run() throws {
         let budget = try memory.budget()
         let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
-        try reportingErrors(output) { try AtomicFile.checkAbsent(output, replace: force) }
+        try reportingErrors(output) { try refuseExisting(output, replace: force) }
         try reportingErrors(input) {
-            let mapped = try MappedFile(path: input)
-            guard mapped.count <= ImageCodec.maxFileBytes else {
-                throw CodingError.badContainer("\(mapped.count) bytes, more than the \(ImageCodec.maxFileBytes)-byte limit")
-            }
-            let bytes = ByteRegion(file: mapped).withUnsafeBytes { Array($0) }
-            let file = try CompressedImageFile(decoding: bytes)
+            let file = try CompressedImageFile(contentsOfFile: input)
             let start = DispatchTime.now().uptimeNanoseconds
             let (xHat, yHat) = try ImageCodec.decompressWithLatent(model, file: file, budget: budget, bitExact: bitExact)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            try reportingErrors(output) { try PNGImage.write(xHat, to: output, levels: .truncated, stored: bitExact) }
+            try reportingErrors(output) { try xHat.write(toFile: output, uncompressed: bitExact) }
             print("\(output): \(file.width)×\(file.height), \(decimal(seconds, 3)) s")
             if let reference {
                 try reportingErrors(reference) {
@@ -83,8 +76,7 @@ struct Decompress: ParsableCommand {
                 }
             }
             if latentDigest {
-                let digest = yHat.withUnsafeBufferPointer { SHA256Hasher.hex(of: UnsafeRawBufferPointer($0)) }
-                print("latent sha256 \(digest)")
+                print("latent sha256 \(yHat.sha256())")
             }
         }
     }

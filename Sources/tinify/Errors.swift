@@ -24,3 +24,9 @@ func reportingErrors(_ file: String, _ body: () throws -> Void) throws {
         throw ExitCode(1)
     }
 }
+
+/// Refuses an existing `path` (`FileError.outputExists`) unless `replace`: checked before any work,
+/// so a command that would fail at the end fails at once (the write itself checks again).
+func refuseExisting(_ path: String, replace: Bool) throws {
+    if !replace, access(path, F_OK) == 0 { throw FileError.outputExists(path: path) }
+}

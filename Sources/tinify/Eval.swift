@@ -5,8 +5,6 @@ import ArgumentParser
 import Dispatch
 import FoundationEssentials
 import Tinify
-import TinifyRuntime
-import TinifyCore
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,8 +57,8 @@ struct Eval: ParsableCommand {
         if let output {
             let base = file.split(separator: "/").last.map(String.init) ?? file
             let stem = base.lastIndex(of: ".").map { String(base[..<$0]) } ?? base
-            try PNGImage.write(xHat, to: (output.hasSuffix("/") ? output : output + "/") + (stem.isEmpty ? base : stem) + ".png")
+            try xHat.write(toFile: (output.hasSuffix("/") ? output : output + "/") + (stem.isEmpty ? base : stem) + ".png", rounding: .nearest)
         }
-        return (result.bits / Double(max(x.height * x.width, 1)), try Metrics.psnr(x, xHat), seconds)
+        return (result.bits / Double(max(x.height * x.width, 1)), xHat.floatPSNR(to: x), seconds)
     }
 }

@@ -2,8 +2,12 @@
 // environment variable; the option wins): images and models for eval, compress and decompress,
 // and what reading a weights file may hold in memory (inflated records, expanded views, HDF5 data).
 import ArgumentParser
-import TinifyCore
-import TinifyRuntime
+import Tinify
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `--max-memory SIZE`.
 struct MemoryOption: ParsableArguments {
@@ -16,10 +20,10 @@ struct MemoryOption: ParsableArguments {
 
     /// The budget for `option` (the `--max-memory` value, if any), else TINIFY_MAX_MEMORY, else the default.
     static func budget(option: String?) throws -> MemoryBudget {
-        if let text = option ?? Environment.value("TINIFY_MAX_MEMORY") {
+        if let text = option ?? getenv("TINIFY_MAX_MEMORY").map({ String(cString: $0) }) {
             guard let bytes = MemoryBudget.parse(text) else { throw ValidationError("--max-memory: '\(text)' is not a size (e.g. 4G, 512M)") }
             return MemoryBudget(bytes: bytes)
         }
-        return ImageMemory.defaultBudget()
+        return ZooModel.defaultMemoryBudget
     }
 }

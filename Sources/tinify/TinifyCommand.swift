@@ -20,7 +20,7 @@ struct TinifyCommand: ParsableCommand {
     /// start-up); every other command line goes through ArgumentParser.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let status = runHDF5ScanHelper(arguments) { CLibrary.exit(status) }
+        if let status = runHDF5ScanHelper(arguments) { processExit(status) }
         // Plain `inspect` exits within milliseconds, before OpenBLAS's idle threads matter
         // (joining them costs ~5 ms).
         if let inspect = InspectRequest(arguments: arguments) { inspect.runAndExit() }
@@ -36,3 +36,6 @@ struct TinifyCommand: ParsableCommand {
         main(nil)
     }
 }
+
+/// C's `exit` (ParsableCommand's own `exit` shadows it inside the command).
+func processExit(_ status: Int32) -> Never { exit(status) }

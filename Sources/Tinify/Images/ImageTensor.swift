@@ -71,9 +71,32 @@ extension FloatTensor {
         return 10 * log10(255 * 255 / mse)
     }
 
-    /// Writes the first image as an 8-bit RGB PNG with `ToPILImage`'s levels (as `tinify
-    /// decompress` does), atomically.
-    public func write(toFile path: String) throws {
-        try PNGImage.write(self, to: path, levels: .truncated)
+    /// Writes the first image as an 8-bit RGB PNG, atomically: by default with `ToPILImage`'s
+    /// levels (v · 255 truncated, as `tinify decompress` and codec.py write), or rounded to the
+    /// nearest level. `uncompressed` stores the pixel rows without deflate, so the file's bytes
+    /// depend on the pixels alone (not on the zlib or libpng version).
+    public func write(toFile path: String, rounding: PixelRounding = .truncate, uncompressed: Bool = false) throws {
+        try PNGImage.write(self, to: path, levels: rounding == .truncate ? .truncated : .nearest, stored: uncompressed)
     }
+
+    /// The PSNR in dB of this reconstruction, clamped to [0, 1], against `reference`, on the
+    /// float values (what CompressAI's `eval_model` reports in entropy-estimation mode). NaN
+    /// when the shapes differ.
+    public func floatPSNR(to reference: FloatTensor) -> Double {
+        (try? Metrics.psnr(reference, self)) ?? .nan
+    }
+
+    /// The SHA-256 of the elements' float32 bits in C order, as lowercase hex: two tensors with
+    /// the same digest are the same bits (`tinify decompress --latent-digest` prints ŷ's).
+    public func sha256() -> String {
+        withUnsafeBufferPointer { SHA256Hasher.hex(of: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// How a float in [0, 1] becomes an 8-bit level.
+public enum PixelRounding: Sendable {
+    /// v · 255 truncated, as torchvision's `ToPILImage` (and so codec.py) does.
+    case truncate
+    /// The nearest level, round(v · 255).
+    case nearest
 }
