@@ -11,21 +11,21 @@ import Darwin
 #endif
 
 /// What `update` wrote.
-package struct UpdateSummary {
+public struct UpdateSummary {
     /// The architecture updated.
-    package let report: VerificationReport
+    public let report: VerificationReport
     /// The buffers recomputed, by key.
-    package let updatedKeys: [String]
+    public let updatedKeys: [String]
     /// The final output path (with the hash suffix when asked for).
-    package let output: String
+    public let output: String
 }
 
 /// Recomputes a checkpoint's CDF tables.
-package enum ModelUpdate {
+public enum ModelUpdate {
     /// Reads `input`, computes the CDF tables as CompressAI's `update(force=True)` does, and writes
     /// the model weights with the new tables to `output` (any format). With `hashName`, the first
     /// 8 hex digits of the output's SHA-256 are appended to its name (`model-1a2b3c4d.pth`).
-    package static func update(input: String, output: String, architecture: Architecture? = nil, force: Bool = false,
+    public static func update(input: String, output: String, architecture: Architecture? = nil, force: Bool = false,
                               hashName: Bool = false, options: WeightReadOptions = WeightReadOptions()) throws -> UpdateSummary {
         guard OutputFormat(path: output) != nil else { throw ConversionError.unknownOutputFormat(output) }
         try AtomicFile.checkAbsent(output, replace: force)
@@ -52,7 +52,7 @@ package enum ModelUpdate {
                                     sourceContainer: store.container.rawValue, replace: true)
             let written = temp + suffix(of: output)
             let file = try MappedFile(path: written)
-            let hash8 = String(SHA256Hasher.hex(of: ByteRegion(file: file).buffer).prefix(8))
+            let hash8 = String(ByteRegion(file: file).withUnsafeBytes { SHA256Hasher.hex(of: $0) }.prefix(8))
             final = hashedName(output, hash8)
             if !force, access(final, F_OK) == 0 { unlink(written); throw FileError.outputExists(path: final) }
             guard rename(written, final) == 0 else {
@@ -76,7 +76,7 @@ package enum ModelUpdate {
     }
 
     /// `dir/model.pth.tar` + `1a2b3c4d` → `dir/model-1a2b3c4d.pth.tar`.
-    package static func hashedName(_ path: String, _ hash8: String) -> String {
+    public static func hashedName(_ path: String, _ hash8: String) -> String {
         let ext = suffix(of: path)
         return String(path.dropLast(ext.count)) + "-" + hash8 + ext
     }

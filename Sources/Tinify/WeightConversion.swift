@@ -13,7 +13,7 @@ import Darwin
 #endif
 
 /// The output formats, chosen by the output's extension.
-package enum OutputFormat: String, Sendable {
+public enum OutputFormat: String, Sendable {
     /// `.h5` / `.hdf5`: Tinify's native format.
     case hdf5
     /// `.pth` / `.pt`: a torch zip `torch.load(weights_only=True)` reads.
@@ -54,7 +54,7 @@ public enum ConversionError: Error, CustomStringConvertible {
 }
 
 /// What a conversion wrote.
-package struct ConversionSummary {
+public struct ConversionSummary {
     /// The output format.
     public let format: OutputFormat
     /// Tensors written.
@@ -68,7 +68,7 @@ package struct ConversionSummary {
 }
 
 /// Converts weight files between formats.
-package enum WeightConversion {
+public enum WeightConversion {
     /// Converts `input` to `output`. The model weights (a training checkpoint's `state_dict`) are
     /// written under canonical keys; `keepKeys` writes every tensor under its key as stored.
     /// An existing `output` is refused unless `force`. The write is atomic. With `part`, only what

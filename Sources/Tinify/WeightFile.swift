@@ -43,3 +43,33 @@ package enum WeightFile {
         }
     }
 }
+
+extension WeightStore {
+    /// Reads every tensor and value of the file at `path` (a torch.save archive of either
+    /// format, Tinify's HDF5 layout or safetensors, told apart by content): the whole tree, a
+    /// training checkpoint's optimizer state and epoch included, under dotted key paths. Use
+    /// `StateDict` for the model weights alone.
+    public convenience init(contentsOfFile path: String, options: WeightReadOptions = WeightReadOptions()) throws {
+        let store = try WeightFile.open(path, options: options)
+        self.init(root: store.root, container: store.container, path: store.path, attributes: store.attributes)
+    }
+}
+
+/// SHA-256 digests of files, as zoo file names carry their first eight hex digits.
+public enum FileDigest {
+    /// The SHA-256 of the file at `path`, as lowercase hex (the file is mapped, not read whole).
+    public static func sha256(ofFile path: String) throws -> String {
+        // The mapping must outlive the hashing: hash inside the region's own lifetime.
+        try ByteRegion(file: MappedFile(path: path)).withUnsafeBytes { SHA256Hasher.hex(of: $0) }
+    }
+}
+
+extension HDF5ReadMode {
+    /// The helper side of `.isolated`: a program whose `.isolated(executable:arguments:)` names
+    /// itself calls this with the arguments after those given there, and exits with the status
+    /// it returns. It scans the HDF5 file named in the arguments with libhdf5 and writes what it
+    /// found to standard output for the parent. Nil when the arguments are not a helper call.
+    public static func serveIsolatedScan(arguments: [String]) -> Int32? {
+        HDF5Isolation.serve(arguments: arguments)
+    }
+}

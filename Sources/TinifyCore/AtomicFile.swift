@@ -230,4 +230,4 @@ package final class FileOutput {
 }
 
 /// Reports a writer's progress: bytes of tensor data written so far, and the total.
-package typealias WriteProgress = (_ done: Int, _ total: Int) -> Void
+public typealias WriteProgress = (_ done: Int, _ total: Int) -> Void

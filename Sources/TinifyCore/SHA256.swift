@@ -94,7 +94,7 @@ package final class SHA256Hasher {
 extension Tensor {
     /// SHA-256 of the elements in C order, little-endian (bfloat16 as its bit pattern, bool as 0/1 bytes):
     /// the convention of the fixtures' `manifests.json`.
-    package func sha256() -> String {
+    public func sha256() -> String {
         contiguousBytes().withUnsafeBytes { SHA256Hasher.hex(of: $0) }
     }
 }

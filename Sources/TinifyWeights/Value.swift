@@ -4,7 +4,7 @@ import TinifyCore
 import TinifyPickle
 
 /// A decoded checkpoint value.
-package indirect enum Value {
+public indirect enum Value {
     /// `None`.
     case none
     /// A bool.
@@ -37,7 +37,7 @@ package indirect enum Value {
     case device(String)
 
     /// The text a key path uses for this value as a dict key (strings as written, integers in decimal).
-    package var keyText: String {
+    public var keyText: String {
         switch self {
         case .string(let s): return s
         case .int(let i): return String(i)
@@ -50,7 +50,7 @@ package indirect enum Value {
     }
 
     /// A one-line summary, e.g. `int 12`, `dict (6 entries)`.
-    package var brief: String {
+    public var brief: String {
         switch self {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
@@ -71,7 +71,7 @@ package indirect enum Value {
     }
 
     /// The value under `key` when this is a dict with string keys.
-    package subscript(key: String) -> Value? {
+    public subscript(key: String) -> Value? {
         guard case .dict(let d) = self else { return nil }
         return d.first { if case .string(key) = $0.key { return true } else { return false } }?.value
     }
@@ -86,7 +86,7 @@ package indirect enum Value {
 
     /// Calls `visit` for every tensor with its dotted key path, in order. Scalar leaves cost no
     /// key path (a memo-shared tree can hold millions of them).
-    package func forEachTensor(prefix: String = "", _ visit: (String, Tensor) throws -> Void) rethrows {
+    public func forEachTensor(prefix: String = "", _ visit: (String, Tensor) throws -> Void) rethrows {
         func join(_ s: String) -> String { prefix.isEmpty ? s : prefix + "." + s }
         switch self {
         case .tensor(let t): try visit(prefix, t)
@@ -99,7 +99,7 @@ package indirect enum Value {
     }
 
     /// Calls `visit` for every leaf that is not a tensor and not a container, with its key path.
-    package func forEachScalar(prefix: String = "", _ visit: (String, Value) throws -> Void) rethrows {
+    public func forEachScalar(prefix: String = "", _ visit: (String, Value) throws -> Void) rethrows {
         func join(_ s: String) -> String { prefix.isEmpty ? s : prefix + "." + s }
         switch self {
         case .tensor: break

@@ -4,21 +4,21 @@ import TinifyCore
 import TinifyContainer
 
 /// Every tensor of a checkpoint by key path, in file order, with the value tree they came from.
-package final class WeightStore {
+public final class WeightStore {
     /// The decoded root object.
-    package let root: Value
+    public let root: Value
     /// The tensors in order, keyed by dotted path (`g_a.0.weight`, `state_dict.g_a.0.weight`).
-    package private(set) var entries: [(key: String, tensor: Tensor)]
+    public private(set) var entries: [(key: String, tensor: Tensor)]
     private var index: [String: Int]
     /// What container the file was.
-    package let container: ContainerKind
+    public let container: ContainerKind
     /// The file read, if any.
-    package let path: String?
+    public let path: String?
     /// Metadata from the file (HDF5 root attributes, safetensors `__metadata__`).
-    package var attributes: [String: String]
+    public var attributes: [String: String]
 
     /// A store over `root`'s tensors.
-    package init(root: Value, container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
+    public init(root: Value, container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
         self.root = root
         self.container = container
         self.path = path
@@ -36,19 +36,19 @@ package final class WeightStore {
     }
 
     /// A store of `entries` (a flat state dict), built as an ordered dict of tensors.
-    package convenience init(entries: [(key: String, tensor: Tensor)], container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
+    public convenience init(entries: [(key: String, tensor: Tensor)], container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
         self.init(root: .dict(entries.map { (Value.string($0.key), Value.tensor($0.tensor)) }), container: container, path: path, attributes: attributes)
     }
 
     /// The tensor at `key`.
-    package subscript(key: String) -> Tensor? { index[key].map { entries[$0].tensor } }
+    public subscript(key: String) -> Tensor? { index[key].map { entries[$0].tensor } }
 
     /// The keys in order.
-    package var keys: [String] { entries.map(\.key) }
+    public var keys: [String] { entries.map(\.key) }
 
     /// The number of tensors.
-    package var count: Int { entries.count }
+    public var count: Int { entries.count }
 
     /// The bytes all tensors occupy when contiguous.
-    package var totalBytes: Int { entries.reduce(0) { Checked.add($0, $1.tensor.byteCount) ?? Int.max } }
+    public var totalBytes: Int { entries.reduce(0) { Checked.add($0, $1.tensor.byteCount) ?? Int.max } }
 }

@@ -1,6 +1,5 @@
 // tinify: the detected architecture in brief, for `inspect`.
-import TinifyWeights
-import TinifyArchitectures
+import Tinify
 
 /// The architecture a store's weights fit, if any, with N and M.
 package struct ArchitectureSummary {
@@ -9,7 +8,7 @@ package struct ArchitectureSummary {
 
     /// Detects the architecture of `store`'s model weights (no error when none fits).
     package init(_ store: WeightStore) {
-        report = try? ArchitectureDetector.detect(CheckpointWeights(store))
+        report = try? Architecture.detectReport(StateDict(store))
     }
 
     /// JSON fields: `architecture`, `N`, `M`, `updated` (null when no architecture fits).

@@ -1,5 +1,6 @@
 // tinify: the standard streams without touching C's `stdout`/`stderr` globals (shared mutable
 // state to Swift 6): errors and progress go straight to file descriptor 2.
+import Tinify
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

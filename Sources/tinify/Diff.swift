@@ -1,7 +1,6 @@
 // tinify diff: compare two weight files of any formats key by key.
 import ArgumentParser
 import Tinify
-import TinifyWeights
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +27,8 @@ struct Diff: ParsableCommand {
         var storeA: WeightStore?
         var storeB: WeightStore?
         let options = readOptions(try memory.budget())
-        try reportingErrors(a) { storeA = try WeightFile.open(a, options: options) }
-        try reportingErrors(b) { storeB = try WeightFile.open(b, options: options) }
+        try reportingErrors(a) { storeA = try WeightStore(contentsOfFile: a, options: options) }
+        try reportingErrors(b) { storeB = try WeightStore(contentsOfFile: b, options: options) }
         guard let storeA, let storeB else { throw ExitCode(1) }
         let diff = WeightDiff(a: storeA, b: storeB, atol: atol, rtol: rtol)
         if json {

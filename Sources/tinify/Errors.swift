@@ -1,6 +1,5 @@
 // tinify: every failure is one line on stderr, `error: <file>: <what>`, and exit status 1.
 import ArgumentParser
-import TinifyCore
 import Tinify
 #if canImport(Glibc)
 import Glibc

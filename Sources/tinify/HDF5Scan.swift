@@ -2,8 +2,6 @@
 // process (`tinify hdf5-scan`), so a libhdf5 crash on a hostile file is a one-line error, not
 // the end of the command (see Sources/TinifyHDF5/HDF5Isolation.swift).
 import Tinify
-import TinifyHDF5
-import TinifyCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,5 +26,5 @@ func readOptions(_ memory: MemoryBudget) -> WeightReadOptions {
 /// HDF5Isolation's to define and parse. Returns nil when the arguments are not a helper call.
 func runHDF5ScanHelper(_ arguments: [String]) -> Int32? {
     guard arguments.first == "hdf5-scan" else { return nil }
-    return HDF5Isolation.serve(arguments: Array(arguments.dropFirst()))
+    return HDF5ReadMode.serveIsolatedScan(arguments: Array(arguments.dropFirst()))
 }

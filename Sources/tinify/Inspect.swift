@@ -56,7 +56,7 @@ struct InspectRequest {
     /// store and its value tree to the OS instead of releasing them object by object.
     func run(exitWhenDone: Bool) throws {
         try reportingErrors(file) {
-            let store = try WeightFile.open(file, options: readOptions(try MemoryOption.budget(option: maxMemory)))
+            let store = try WeightStore(contentsOfFile: file, options: readOptions(try MemoryOption.budget(option: maxMemory)))
             let report = InspectReport(store: store, digest: digest)
             let model = ArchitectureSummary(store)
             if json {

@@ -1,6 +1,5 @@
 // tinify: what `tinify inspect` reports about a weights file.
-import TinifyCore
-import TinifyWeights
+import Tinify
 
 /// A description of a weights file: its tensors and non-tensor values.
 package struct InspectReport {

@@ -1,5 +1,6 @@
 // tinify: a small JSON writer (no Foundation, so the command starts fast). Output is built
 // as UTF-8 bytes in one buffer: a 300-tensor report prints in well under a millisecond.
+import Tinify
 
 /// A JSON value to print.
 package indirect enum JSON {

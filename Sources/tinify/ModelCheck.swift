@@ -1,6 +1,5 @@
 // tinify: `verify`'s logic: find the model weights, detect or check the architecture,
 // and check a pretrained file name's hash prefix.
-import TinifyCore
 import Tinify
 
 /// The result of checking a weights file against the architectures.
@@ -32,8 +31,7 @@ package struct ModelCheck {
         self.report = report
         self.failure = failure
         hashCheck = path.flatMap(ModelCheck.hashPrefix).flatMap { expected in
-            guard let f = try? MappedFile(path: path ?? "") else { return nil }
-            let actual = SHA256Hasher.hex(of: ByteRegion(file: f).buffer)
+            guard let actual = try? FileDigest.sha256(ofFile: path ?? "") else { return nil }
             return (expected, String(actual.prefix(8)))
         }
     }

@@ -1,10 +1,6 @@
 // tinify: builds the runtime model of a checkpoint (for eval, compress and decompress).
 import ArgumentParser
-import TinifyArchitectures
-import TinifyCore
 import Tinify
-import TinifyRuntime
-import TinifyWeights
 
 /// The model a checkpoint holds: its weights (a training checkpoint's state_dict, old key names
 /// migrated) bound to `arch`, or to the architecture detected from the keys and shapes. With

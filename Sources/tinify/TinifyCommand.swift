@@ -1,5 +1,4 @@
 // tinify: the command-line tool.
-import TinifyCore
 import ArgumentParser
 import Tinify
 #if canImport(Glibc)

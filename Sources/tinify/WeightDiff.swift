@@ -2,8 +2,7 @@
 // dtype and shape differences, and for tensors of the same shape the largest absolute
 // difference of their values. Tensors pass when bit-identical or, value by value,
 // |a − b| ≤ atol + rtol·|b| (numpy's `isclose`, with NaN equal to NaN).
-import TinifyCore
-import TinifyWeights
+import Tinify
 
 /// The comparison of two weight stores.
 package struct WeightDiff {
@@ -107,7 +106,7 @@ package struct WeightDiff {
             if !(d <= atol + rtol * Swift.abs(reference)) { within = false }
         }
         let components = isComplex(dx) ? 2 : 1
-        guard isComplex(dx) == isComplex(dy), let n = Checked.mul(count, components),
+        guard isComplex(dx) == isComplex(dy), case let (n, overflow) = count.multipliedReportingOverflow(by: components), !overflow,
               x.count == count * dx.itemSize, y.count == count * dy.itemSize else { return (.nan, false) }
         if dx == dy, let exact = integerKind(dx) {
             for i in 0..<n { take(integerDifference(x, y, i, exact), integerValue(y, i, exact)) }

@@ -4,7 +4,9 @@
 # Tests/Dependency/Consumer — the library's contract program, which depends on it with
 # `.package(url:, from: "0.2.0")` and imports only `Tinify` — then runs it on the sample
 # mbt2018-mean training checkpoint (not updated) and image, and checks what it prints; its PSNR
-# must equal the one `tinify decompress --reference` gives for the same image. SwiftPM refuses a
+# must equal the one `tinify decompress --reference` gives for the same image. The command's own
+# sources (Sources/tinify) are built there too, as a target of the outside package: they compile
+# against Tinify's public API alone. SwiftPM refuses a
 # versioned dependency whose targets use unsafeFlags, so this fails if any comes back.
 # TINIFY_EXE names the `tinify` binary (default: the release build's).
 set -euo pipefail
@@ -16,11 +18,17 @@ trap 'rm -rf "$scratch"' EXIT
 git clone --quiet --no-hardlinks "$root" "$scratch/tinify"
 git -C "$scratch/tinify" tag -f 0.2.0 >/dev/null
 cp -R Tests/Dependency/Consumer "$scratch/consumer"
+# The command's sources as a target of the outside package: they build on the public API alone.
+mkdir -p "$scratch/consumer/Sources/tinify-public"
+cp Sources/tinify/*.swift "$scratch/consumer/Sources/tinify-public/"
 checkpoint="$root/Samples/mbt2018-mean-N16-M24-training.pth.tar"
 image="$root/Samples/image-96x64.png"
 cd "$scratch/consumer"
 export TINIFY_GIT_URL="file://$scratch/tinify"
 swift build 2>&1 | tail -3
+# The command built outside the package answers as the real one does.
+public_tinify=".build/debug/tinify-public"
+"$public_tinify" verify "$checkpoint" >/dev/null
 out="$(.build/debug/consumer "$checkpoint" "$image")"
 echo "$out" | sed 's/^/consumer: /'
 "$tinify" compress --checkpoint "$checkpoint" "$image" -o "$scratch/image.bin" >/dev/null
@@ -37,7 +45,7 @@ expect "mbt2018-mean"
 if [ -z "$cli_psnr" ]; then echo "dependency: tinify decompress printed no psnr"; fail=1; fi
 [ -s /tmp/tinify-api.h5 ] || { echo "dependency: /tmp/tinify-api.h5 not written"; fail=1; }
 if [ "$fail" = 0 ]; then
-  echo "dependency: ok (the contract program builds against Tinify 0.2.0 by git URL; PSNR $cli_psnr dB as tinify decompress gives)"
+  echo "dependency: ok (the contract program and the command's sources build against Tinify 0.2.0 by git URL, public API only; PSNR $cli_psnr dB as tinify decompress gives)"
 else
   echo "dependency: FAILED"; exit 1
 fi

@@ -36,7 +36,12 @@ public struct StateDict: Sendable, Sequence {
     /// a safetensors file, told apart by content. Nothing in the file executes; a malformed
     /// file throws an error naming the offset, key or limit involved.
     public init(contentsOfFile path: String, options: WeightReadOptions = WeightReadOptions()) throws {
-        let store = try WeightFile.open(path, options: options)
+        self.init(try WeightFile.open(path, options: options))
+    }
+
+    /// The model weights of a store already read (see `init(contentsOfFile:options:)`: a
+    /// training checkpoint's weights unwrapped, old key names migrated).
+    public init(_ store: WeightStore) {
         self.init(CheckpointWeights(store))
         container = store.container
     }
