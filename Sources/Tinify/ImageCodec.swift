@@ -14,11 +14,11 @@ public enum ImageCodec {
     /// The largest compressed file `decompress` reads.
     public static let maxFileBytes = 1 << 28
 
-    /// What `compress` made.
+    /// What `compress` made: the codec.py file, its bytes and the time taken.
     public struct Compressed: Sendable {
-        /// The file.
+        /// The codec.py file: header and strings.
         public let file: CompressedImageFile
-        /// Its bytes.
+        /// The file's bytes, as written to disk.
         public let bytes: [UInt8]
         /// Bits per pixel of the whole file (header included), as codec.py reports it.
         public var bitsPerPixel: Double { Double(bytes.count * 8) / Double(file.height * file.width) }

@@ -10,9 +10,9 @@ import Glibc
 import Darwin
 #endif
 
-/// What `update` wrote.
+/// What `ModelUpdate.update` wrote: the report, the recomputed buffers and the output path.
 public struct UpdateSummary {
-    /// The architecture updated.
+    /// The verification report of the architecture whose tables were rebuilt.
     public let report: VerificationReport
     /// The buffers recomputed, by key.
     public let updatedKeys: [String]

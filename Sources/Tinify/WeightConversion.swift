@@ -55,15 +55,15 @@ public enum ConversionError: Error, CustomStringConvertible {
 
 /// What a conversion wrote.
 public struct ConversionSummary {
-    /// The output format.
+    /// The format written, from the output's extension.
     public let format: OutputFormat
-    /// Tensors written.
+    /// How many tensors were written.
     public let tensors: Int
-    /// Tensor bytes written.
+    /// How many bytes of tensor data were written.
     public let bytes: Int
     /// The architecture recorded, if one fits.
     public let architecture: VerificationReport?
-    /// Renaming rules applied.
+    /// The renaming rules applied to old key names, with their counts.
     public let renamed: [RenameRecord]
 }
 

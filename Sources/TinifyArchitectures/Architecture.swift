@@ -69,11 +69,3 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
         return s.declarations
     }
 }
-
-/// The zoo's quality → (N, M) tables.
-package enum Zoo {
-    /// The zoo's (N, M) for `architecture` at `quality`.
-    package static func hyperparameters(_ architecture: Architecture, quality: Int) -> Hyperparameters? {
-        architecture.zoo(quality: quality)
-    }
-}

@@ -24,9 +24,9 @@ package enum Dim: Equatable, Sendable, CustomStringConvertible {
     /// A size read from the checkpoint, named so that buffers that must agree share a name.
     case dynamic(String)
 
-    /// N.
+    /// The dimension N itself.
     public static let N = Dim.n(1, 1)
-    /// M.
+    /// The dimension M itself.
     public static let M = Dim.m(1, 1)
 
     /// The size for `h`, or nil when dynamic.

@@ -56,12 +56,12 @@ final class DeclarationTests: XCTestCase {
     }
 
     func testZooTable() {
-        XCTAssertEqual(Zoo.hyperparameters(.bmshj2018Factorized, quality: 5), Hyperparameters(N: 128, M: 192))
-        XCTAssertEqual(Zoo.hyperparameters(.bmshj2018Hyperprior, quality: 6), Hyperparameters(N: 192, M: 320))
-        XCTAssertEqual(Zoo.hyperparameters(.mbt2018Mean, quality: 5), Hyperparameters(N: 192, M: 320))
-        XCTAssertEqual(Zoo.hyperparameters(.mbt2018, quality: 1), Hyperparameters(N: 192, M: 192))
-        XCTAssertEqual(Zoo.hyperparameters(.cheng2020Attention, quality: 6), Hyperparameters(N: 192, M: 192))
-        XCTAssertNil(Zoo.hyperparameters(.cheng2020Anchor, quality: 7))
+        XCTAssertEqual(Architecture.bmshj2018Factorized.zoo(quality: 5), Hyperparameters(N: 128, M: 192))
+        XCTAssertEqual(Architecture.bmshj2018Hyperprior.zoo(quality: 6), Hyperparameters(N: 192, M: 320))
+        XCTAssertEqual(Architecture.mbt2018Mean.zoo(quality: 5), Hyperparameters(N: 192, M: 320))
+        XCTAssertEqual(Architecture.mbt2018.zoo(quality: 1), Hyperparameters(N: 192, M: 192))
+        XCTAssertEqual(Architecture.cheng2020Attention.zoo(quality: 6), Hyperparameters(N: 192, M: 192))
+        XCTAssertNil(Architecture.cheng2020Anchor.zoo(quality: 7))
     }
 
     /// Schemas/<arch>.schema.json are generated from the declarations; regenerate with
