@@ -42,6 +42,12 @@ expect 'updated: true aux: [0-9.e+-]+'
 expect 'likelihoods: \["y", "z"\]'
 expect "strings: 2 psnr: ${cli_psnr//./\\.}"
 expect "mbt2018-mean"
+# A checkpoint saved before update(): the program builds its CDF tables in place and codes.
+out2="$(.build/debug/consumer "$root/Tests/Fixtures/mbt2018-mean-N8-M12-not-updated.pth" "$image")"
+echo "$out2" | sed 's/^/consumer (not updated): /'
+for want in "N=8 M=12 tensors=[0-9]+" 'missing: \["g_a\.0\.bias"\]' 'updated: true aux: [0-9.e+-]+' 'likelihoods: \["y", "z"\]' 'strings: 2 psnr: [0-9.]+'; do
+  grep -qxE "$want" <<<"$out2" || { echo "dependency: not-updated run: expected a line matching /$want/"; fail=1; }
+done
 if [ -z "$cli_psnr" ]; then echo "dependency: tinify decompress printed no psnr"; fail=1; fi
 [ -s /tmp/tinify-api.h5 ] || { echo "dependency: /tmp/tinify-api.h5 not written"; fail=1; }
 if [ "$fail" = 0 ]; then
