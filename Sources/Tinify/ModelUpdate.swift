@@ -52,7 +52,7 @@ public enum ModelUpdate {
                                     sourceContainer: store.container.rawValue, replace: true)
             let written = temp + suffix(of: output)
             let file = try MappedFile(path: written)
-            let hash8 = String(ByteRegion(file: file).withUnsafeBytes { SHA256Hasher.hex(of: $0) }.prefix(8))
+            let hash8 = String(SHA256Hasher.hex(of: file).prefix(8))
             final = hashedName(output, hash8)
             if !force, access(final, F_OK) == 0 { unlink(written); throw FileError.outputExists(path: final) }
             guard rename(written, final) == 0 else {

@@ -50,8 +50,7 @@ extension WeightStore {
     /// training checkpoint's optimizer state and epoch included, under dotted key paths. Use
     /// `StateDict` for the model weights alone.
     public convenience init(contentsOfFile path: String, options: WeightReadOptions = WeightReadOptions()) throws {
-        let store = try WeightFile.open(path, options: options)
-        self.init(root: store.root, container: store.container, path: store.path, attributes: store.attributes)
+        self.init(copying: try WeightFile.open(path, options: options))
     }
 }
 
@@ -59,8 +58,7 @@ extension WeightStore {
 public enum FileDigest {
     /// The SHA-256 of the file at `path`, as lowercase hex (the file is mapped, not read whole).
     public static func sha256(ofFile path: String) throws -> String {
-        // The mapping must outlive the hashing: hash inside the region's own lifetime.
-        try ByteRegion(file: MappedFile(path: path)).withUnsafeBytes { SHA256Hasher.hex(of: $0) }
+        SHA256Hasher.hex(of: try MappedFile(path: path))
     }
 }
 

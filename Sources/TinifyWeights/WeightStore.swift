@@ -35,6 +35,16 @@ public final class WeightStore {
         self.index = index
     }
 
+    /// A second store over `other`'s tree and tensors (no walk of the tree again).
+    package init(copying other: WeightStore) {
+        root = other.root
+        entries = other.entries
+        index = other.index
+        container = other.container
+        path = other.path
+        attributes = other.attributes
+    }
+
     /// A store of `entries` (a flat state dict), built as an ordered dict of tensors.
     public convenience init(entries: [(key: String, tensor: Tensor)], container: ContainerKind, path: String?, attributes: [String: String] = [:]) {
         self.init(root: .dict(entries.map { (Value.string($0.key), Value.tensor($0.tensor)) }), container: container, path: path, attributes: attributes)

@@ -9,7 +9,7 @@ func loadModel(checkpoint: String, arch: Architecture?, coding: Bool = false, me
     var model: ZooModel?
     try reportingErrors(checkpoint) {
         let state = try StateDict(contentsOfFile: checkpoint, options: readOptions(memory))
-        let m = try (arch ?? Architecture.detect(state)).model(state)
+        let m = try arch.map { try $0.model(state) } ?? Tinify.loadModel(state)
         if coding { try m.checkCodingTables() }
         model = m
     }

@@ -38,17 +38,7 @@ extension FloatTensor {
     public func cropped(toHeight targetHeight: Int, width targetWidth: Int) -> FloatTensor {
         guard shape.count == 4 else { return self }
         let (th, tw) = (Swift.max(0, Swift.min(targetHeight, height)), Swift.max(0, Swift.min(targetWidth, width)))
-        let (top, left) = ((height - th) / 2, (width - tw) / 2)
-        let (h0, w0) = (height, width)
-        return FloatTensor(shape: [shape[0], shape[1], th, tw]) { dst in
-            withUnsafeBufferPointer { src in
-                for p in 0..<(shape[0] * shape[1]) {
-                    for y in 0..<th {
-                        for x in 0..<tw { dst[(p * th + y) * tw + x] = src[(p * h0 + y + top) * w0 + x + left] }
-                    }
-                }
-            }
-        }
+        return cropped(top: (height - th) / 2, left: (width - tw) / 2, height: th, width: tw)
     }
 
     /// The PSNR in dB of this reconstruction against `reference`, on the 8-bit levels the PNG

@@ -18,7 +18,7 @@ extension Architecture {
 
     /// The model of this architecture built from `stateDict` (strict, N and M inferred).
     public func model(_ stateDict: StateDict) throws -> ZooModel {
-        try modelType.init(architecture: self, strict: stateDict)
+        try modelType.init(stateDict, verified: try verify(stateDict))
     }
 
     /// The architecture `stateDict` fits (keys and shapes); throws
@@ -31,6 +31,12 @@ extension Architecture {
 /// The model the file at `path` holds, its architecture detected from the weights' keys and
 /// shapes, N and M inferred: what `torch.load` then `<Class>.from_state_dict` gives in CompressAI.
 public func loadModel(contentsOfFile path: String, options: WeightReadOptions = WeightReadOptions()) throws -> ZooModel {
-    let state = try StateDict(contentsOfFile: path, options: options)
-    return try Architecture.detect(state).model(state)
+    try loadModel(StateDict(contentsOfFile: path, options: options))
+}
+
+/// The model `stateDict` holds, its architecture detected from the keys and shapes (verified
+/// once, by the detection), N and M inferred.
+public func loadModel(_ stateDict: StateDict) throws -> ZooModel {
+    let report = try Architecture.detectReport(stateDict)
+    return try report.architecture.modelType.init(stateDict, verified: report)
 }

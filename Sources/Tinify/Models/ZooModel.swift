@@ -35,13 +35,18 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     class var declaredArchitecture: Architecture? { nil }
 
     /// Builds the model of `architecture` from `stateDict`, strictly (see `fromStateDict`).
-    required init(architecture: Architecture, strict stateDict: StateDict) throws {
-        let (report, _) = try architecture.verify(stateDict.checkpointWeights)
+    required convenience init(architecture: Architecture, strict stateDict: StateDict) throws {
+        try self.init(stateDict, verified: try architecture.verify(stateDict))
+    }
+
+    /// Builds the model `report` (the verification of `stateDict`) names; throws
+    /// `ArchitectureError.mismatch` when the report has problems.
+    required init(_ stateDict: StateDict, verified report: VerificationReport) throws {
         guard report.ok else { throw ArchitectureError.mismatch(report) }
-        self.architecture = architecture
+        architecture = report.architecture
         hyperparameters = report.hyperparameters
         part = report.part
-        state = ZooModel.canonicalOrder(stateDict, architecture, report.hyperparameters)
+        state = ZooModel.canonicalOrder(stateDict, report.architecture, report.hyperparameters)
         ZooModel.alive.withLock { $0 += 1 }
     }
 
@@ -50,7 +55,8 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     /// `ArchitectureError.mismatch` naming every missing, unexpected and mis-shaped key.
     public class func fromStateDict(_ stateDict: StateDict) throws -> Self {
         guard let architecture = declaredArchitecture else {
-            throw ArchitectureError.noArchitectureFits(closest: try? ArchitectureDetector.detect(stateDict.checkpointWeights))
+            // The base class names no architecture (`loadModel` detects one).
+            throw ArchitectureError.unknownArchitecture(String(describing: self))
         }
         return try Self(architecture: architecture, strict: stateDict)
     }
@@ -60,11 +66,13 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     /// M, the channels of the latent y.
     public var M: Int { hyperparameters.M }
 
-    /// The runtime engine over the current state dict, built on first use after each change.
+    /// The runtime engine over the current state dict, built on first use after each change
+    /// (the state dict was verified when it was built or loaded, and `update` only replaces CDF
+    /// buffers with the ones the engine computed).
     private func engine() throws -> any CompressionRuntimeModel {
         try lock.withLock {
             if let e = builtEngine { return e }
-            let e = try RuntimeModels.make(architecture, store: state.store)
+            let e = try RuntimeModels.build(architecture, verified: state.store)
             builtEngine = e
             return e
         }

@@ -31,14 +31,23 @@ package struct Padding: Sendable, Equatable {
 
     /// Removes the padding (`F.pad` with the negated amounts).
     package func crop(_ x: FloatTensor) -> FloatTensor {
-        if isZero { return x }
-        let (h, w) = (x.h - top - bottom, x.w - left - right)
-        var out = FloatTensor(shape: [x.n, x.c, h, w], repeating: 0)
-        for p in 0..<(x.n * x.c) {
-            for y in 0..<h {
-                for xx in 0..<w { out[(p * h + y) * w + xx] = x[(p * x.h + y + top) * x.w + xx + left] }
+        isZero ? x : x.cropped(top: top, left: left, height: x.h - top - bottom, width: x.w - left - right)
+    }
+}
+
+extension FloatTensor {
+    /// The `height × width` window of every plane of an NCHW tensor whose top-left corner is at
+    /// (`top`, `left`); the window must lie inside the planes.
+    package func cropped(top: Int, left: Int, height: Int, width: Int) -> FloatTensor {
+        let (h0, w0) = (h, w)
+        return FloatTensor(shape: [n, c, height, width]) { dst in
+            withUnsafeBufferPointer { src in
+                for p in 0..<(n * c) {
+                    for y in 0..<height {
+                        (dst + (p * height + y) * width).update(from: src.baseAddress! + (p * h0 + y + top) * w0 + left, count: width)
+                    }
+                }
             }
         }
-        return out
     }
 }

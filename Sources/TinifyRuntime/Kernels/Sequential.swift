@@ -19,13 +19,3 @@ package struct Sequential: @unchecked Sendable {
         return cur
     }
 }
-
-/// Shape reading helpers shared by the models.
-enum ModelShapes {
-    /// Dimension `dim` of the tensor at `key`.
-    static func dim(_ w: WeightReader, _ key: String, _ dim: Int) throws -> Int {
-        let s = try w.shape(key)
-        guard s.count > dim, s[dim] > 0 else { throw RuntimeError.badShape(key: key, shape: s, expected: "at least \(dim + 1) non-empty dimensions") }
-        return s[dim]
-    }
-}

@@ -1,7 +1,6 @@
 // TinifyRuntime: binds checkpoint tensors (any float dtype, PyTorch layout) to float32 arrays.
 import TinifyCore
 import TinifyWeights
-import TinifyArchitectures
 
 /// Reads named tensors from a weight store as float32, checking shapes; errors name the key.
 package struct WeightReader {
@@ -63,13 +62,6 @@ package struct WeightReader {
         let v = try floats(key)
         guard v.count == 1 else { throw RuntimeError.badShape(key: key, shape: try shape(key), expected: "[1]") }
         return v[0]
-    }
-
-    /// N and M of `architecture` as `from_state_dict` infers them (from g_s for a decoder's
-    /// state dict).
-    func hyperparameters(_ architecture: Architecture) throws -> (n: Int, m: Int) {
-        let h = try architecture.inferHyperparameters(Dictionary(store.entries.map { ($0.key, $0.tensor) }, uniquingKeysWith: { $1 }))
-        return (h.N, h.M)
     }
 
     /// Whether the tensor at `key` exists and has no elements (a buffer before `update()`).

@@ -24,8 +24,8 @@ package class FactorizedPriorEngine: CompressionRuntimeModel, EntropyModelOwner,
     /// Binds a FactorizedPrior (`relu == false`) or FactorizedPriorReLU from canonical keys.
     init(_ w: WeightReader, relu: Bool) throws {
         let id: Architecture = relu ? .bmshj2018FactorizedReLU : .bmshj2018Factorized
-        (n, m) = try w.hyperparameters(id)
         let t = try DeclaredTransforms.build(id, w)
+        (n, m) = (t.n, t.m)
         (gA, gS) = (t.gA, t.gS)
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: m)
     }

@@ -30,8 +30,8 @@ package class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner,
     /// Binds the hyperprior model `id` declares from canonical keys.
     init(_ w: WeightReader, _ id: Architecture) throws {
         self.id = id
-        (n, m) = try w.hyperparameters(id)
         let t = try DeclaredTransforms.build(id, w)
+        (n, m) = (t.n, t.m)
         (gA, gS, hA, hS) = (t.gA, t.gS, t.hA, t.hS)
         entropyBottleneck = try EntropyBottleneck(w, "entropy_bottleneck", channels: n)
         gc = try GaussianConditional(w, "gaussian_conditional")

@@ -15,8 +15,8 @@ package class Cheng2020AnchorEngine: JointAutoregressiveHierarchicalPriorsEngine
 
     /// Binds a Cheng2020Anchor from canonical keys (N = g_a.0.conv1.weight[0], M = N).
     package init(_ w: WeightReader) throws {
-        let (n, _) = try w.hyperparameters(.cheng2020Anchor)
-        try super.init(w, n: n, m: n, transforms: try DeclaredTransforms.build(.cheng2020Anchor, w))
+        let t = try DeclaredTransforms.build(.cheng2020Anchor, w)
+        try super.init(w, n: t.n, m: t.m, transforms: t)
     }
 
     /// Binds around transforms built elsewhere (for Cheng2020Attention).

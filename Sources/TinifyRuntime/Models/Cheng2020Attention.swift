@@ -14,7 +14,7 @@ package final class Cheng2020AttentionEngine: Cheng2020AnchorEngine, @unchecked 
 
     /// Binds a Cheng2020Attention from canonical keys (N = g_a.0.conv1.weight[0], M = N).
     package override init(_ w: WeightReader) throws {
-        let (n, _) = try w.hyperparameters(.cheng2020Attention)
-        try super.init(w, n: n, m: n, transforms: try DeclaredTransforms.build(.cheng2020Attention, w))
+        let t = try DeclaredTransforms.build(.cheng2020Attention, w)
+        try super.init(w, n: t.n, m: t.m, transforms: t)
     }
 }

@@ -130,6 +130,11 @@ package enum RuntimeModels {
     package static func make(_ id: Architecture, store: WeightStore) throws -> any CompressionRuntimeModel {
         let report = try id.verify(CheckpointWeights(store)).report
         guard report.ok else { throw RuntimeError.doesNotFit(report) }
+        return try build(id, verified: store)
+    }
+
+    /// The model for `id` over a store already verified against `id` (`make` without the check).
+    package static func build(_ id: Architecture, verified store: WeightStore) throws -> any CompressionRuntimeModel {
         let w = WeightReader(store)
         switch id {
         case .bmshj2018Factorized: return try FactorizedPriorEngine(w)

@@ -94,6 +94,8 @@ enum DeclaredTransforms {
 extension DeclaredTransforms {
     /// The runtime sequences of every transform `architecture` declares (empty where it has none).
     struct Built {
+        /// N and M, as `from_state_dict` infers them (from g_s for a decoder's state dict).
+        var n = 0, m = 0
         var gA = Sequential(), gS = Sequential(), hA = Sequential(), hS = Sequential(), entropyParameters = Sequential()
         /// entropy_parameters as per-position layers, for the autoregressive coding loop.
         var entropyParametersDense: [DenseLayer] = []
@@ -125,6 +127,7 @@ extension DeclaredTransforms {
     static func build(_ architecture: Architecture, _ w: WeightReader) throws -> Built {
         let d = try declaration(architecture, w.store)
         var b = Built()
+        (b.n, b.m) = (d.N, d.M)
         // One side's state dict (ModelPart) lacks the other side's transforms: those run as an
         // error naming the transform.
         func side(_ name: String, _ layers: [Layer], tile: WinogradTile = .f2) throws -> Sequential {

@@ -49,8 +49,8 @@ package class JointAutoregressiveHierarchicalPriorsEngine: CompressionRuntimeMod
 
     /// Binds an mbt2018 model from canonical keys.
     package convenience init(_ w: WeightReader) throws {
-        let (n, m) = try w.hyperparameters(.mbt2018)
-        try self.init(w, n: n, m: m, transforms: try DeclaredTransforms.build(.mbt2018, w))
+        let t = try DeclaredTransforms.build(.mbt2018, w)
+        try self.init(w, n: t.n, m: t.m, transforms: t)
     }
 
     /// `forward` in eval mode.
