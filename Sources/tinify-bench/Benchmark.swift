@@ -16,7 +16,7 @@ protocol Benchmark: Sendable {
 /// The registry of benchmarks.
 enum Benchmarks {
     /// Every benchmark, in usage order.
-    static let all: [Benchmark] = [InspectBenchmark(), VerifyBenchmark(), ConvertBenchmark(), EvalBenchmark(), CodecBenchmark()]
+    static let all: [Benchmark] = [InspectBenchmark(), VerifyBenchmark(), ConvertBenchmark(), EvalBenchmark(), CodecBenchmark(), EvalDatasetBenchmark()]
 
     /// The usage text.
     static var usage: String {

@@ -5,7 +5,7 @@ import Foundation
 
 struct EvalBenchmark: Benchmark {
     let name = "eval"
-    let summary = "tinify eval (whole process) vs CompressAI forward in-process, 2 threads, 768x512, quality 3 [--arch NAME]"
+    let summary = "tinify eval --entropy-estimation (whole process) vs CompressAI forward in-process, 2 threads, 768x512, quality 3 [--arch NAME]"
     let options = ["arch"]
 
     /// Builds the model once and runs one warm-up forward, says "ready", then times one forward per line.
@@ -37,7 +37,7 @@ struct EvalBenchmark: Benchmark {
             let checkpoint = try ZooCheckpoint.path(arch, quality: 3)
             let python = try PythonSession(Self.forwardServer, [checkpoint, arch, image])
             let (ours, theirs) = try Timing.interleaved(runs: try options.runs(5), ours: {
-                try Timing.spawn(tinify, ["eval", "--checkpoint", checkpoint, image])
+                try Timing.spawn(tinify, ["eval", "--entropy-estimation", "--checkpoint", checkpoint, image])
             }, anchor: {
                 let reply = try python.ask("forward")
                 guard let t = Double(reply) else { throw BenchError("the Python timing printed '\(reply.prefix(200))'") }

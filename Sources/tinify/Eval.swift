@@ -1,64 +1,223 @@
-// tinify eval: run a CompressAI model's forward pass on PNG images and report the estimated rate,
-// the PSNR of the reconstruction and the time, as CompressAI's eval_model does (entropy
-// estimation mode), padding each image to the model's multiple and cropping after.
+// tinify eval: checkpoints over an image dataset as CompressAI's `compressai.utils.eval_model
+// checkpoint DATASET -a ARCH -p CKPT… --no-update` evaluates them — real coding by default (pad
+// to 64, compress, decompress, crop; bpp of the strings; PSNR and MS-SSIM on 0…255 levels), or
+// the forward pass with --entropy-estimation — printing its result document with --json.
+// `--jobs` runs images in parallel, `--shard I/N` does a deterministic 1/N of the work and writes
+// a partial result that `tinify eval merge` joins into the document one run gives.
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
 import Tinify
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a model's forward pass on PNG images: estimated bpp, PSNR of x̂ and seconds per image.")
+        abstract: "Evaluate checkpoints on images as CompressAI's eval_model does (real coding by default).",
+        subcommands: [EvalRun.self, EvalMerge.self], defaultSubcommand: EvalRun.self)
+}
 
-    @Option(help: "The checkpoint (.pth, .pth.tar, .pt; a training checkpoint's state_dict and old key names work).")
-    var checkpoint: String
-    @Argument(help: "8-bit PNG images (RGB, RGBA or grayscale).") var images: [String]
-    @Flag(help: "Print one JSON object: {\"images\": [{\"file\", \"estimated_bpp\", \"forward_psnr\", \"seconds\"}]}.")
+struct EvalRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Evaluate checkpoints on PNG/JPEG images or folders (the default `eval` command).",
+        discussion: """
+        Per image, as eval_model's `inference`: pad to a multiple of 64 (centred, zeros), compress, \
+        decompress, crop; bpp from the strings' lengths over the original pixels; psnr-rgb and \
+        ms-ssim-rgb on 0–255 rounded values; encoding and decoding seconds. The result holds, per \
+        checkpoint, each figure's mean over the images. The stored CDF tables code (eval_model's \
+        --no-update); --update rebuilds them first, as eval_model does without it.
+        """)
+
+    @Option(name: [.customLong("checkpoint"), .customShort("p")],
+            help: "A checkpoint (.pth, .pth.tar, .h5, .safetensors); repeat for an RD curve (one result entry each).")
+    var checkpoints: [String] = []
+    @Argument(help: "PNG or JPEG images, or folders searched recursively as eval_model's collect_images does.")
+    var images: [String]
+    @Option(name: [.customLong("arch"), .customShort("a")], help: "The architecture (zoo name); detected from the weights when absent.")
+    var arch: Architecture?
+    @Option(name: [.customLong("metric"), .customShort("m")], help: "What the checkpoints were trained for (mse or ms-ssim): the result is named <arch>-<metric>.")
+    var metric = "mse"
+    @Flag(help: "The forward pass's estimated rate instead of real coding (each time is then half the forward time).")
+    var entropyEstimation = false
+    @Flag(help: "Rebuild the CDF tables from the weights before coding (eval_model without --no-update).")
+    var update = false
+    @Flag(help: "Run the synthesis transform on the deterministic kernels (the same pixels on every machine).")
+    var bitExact = false
+    @Flag(help: "Print eval_model's result document (JSON) instead of text.")
     var json = false
-    @Option(help: "Write each reconstruction to this directory as <name>.png.") var output: String?
-    @Option(help: "The architecture (zoo name); detected from the weights when absent.") var arch: Architecture?
+    @Flag(help: "Print each image's figures as JSON instead: {\"images\": [{\"file\", \"checkpoint\", …}]} (with --entropy-estimation: \"estimated_bpp\", \"forward_psnr\", \"seconds\" as before eval coded).")
+    var perImageJson = false
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Also write the result document (or with --shard, the partial result) to this file.")
+    var output: String?
+    @Flag(help: "Replace an existing --output file.")
+    var force = false
+    @Option(help: "Write eval_model's per-image result files (<stem>-<checkpoint>-<ans|entropy-estimation>.json) under this folder.")
+    var perImage: String?
+    @Option(help: "Write each reconstruction as a PNG under this folder (<stem>-<checkpoint>.png).")
+    var reconstructions: String?
+    @Option(help: "Images evaluated at a time (default: one per core). The figures do not depend on it.")
+    var jobs: Int?
+    @Option(help: "Evaluate shard I of N (I from 0) of the checkpoint × image pairs and write a partial result with -o; join the parts with `tinify eval merge`.")
+    var shard: String?
     @OptionGroup var memory: MemoryOption
+
+    func validate() throws {
+        if checkpoints.isEmpty { throw ValidationError("give at least one --checkpoint") }
+        if !["mse", "ms-ssim"].contains(metric) { throw ValidationError("--metric must be mse or ms-ssim") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if json && perImageJson { throw ValidationError("--json and --per-image-json print different documents: choose one") }
+        if let shard {
+            guard EvaluationShard(shard) != nil else { throw ValidationError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4") }
+            if output == nil { throw ValidationError("--shard writes a partial result: give it a file with -o PART.json") }
+        }
+    }
 
     func run() throws {
         let budget = try memory.budget()
-        let model = try loadModel(checkpoint: checkpoint, arch: arch, memory: budget)
-        if let output {
-            try reportingErrors(output) {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let mode: ImageEvaluation.Mode = entropyEstimation ? .entropyEstimation : .coding
+        let part = shard.flatMap(EvaluationShard.init) ?? .all
+        if let output { try reportingErrors(output) { try refuseExisting(output, replace: force) } }
+        var dataset: [DatasetImage] = []
+        try reportingErrors(images.first ?? "images") { dataset = try DatasetImages.collect(images) }
+        for folder in [perImage, reconstructions].compactMap({ $0 }) {
+            try reportingErrors(folder) { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        }
+
+        var record = EvaluationRecord(name: "", description: mode.documentDescription, checkpoints: checkpoints,
+                                      images: dataset.map(\.path), shard: part)
+        var architecture = arch
+        var failed = false
+        var imageRows: [JSON] = []
+        let progress = ImageProgress(total: record.units.count, unit: "images")
+        for (c, checkpoint) in checkpoints.enumerated() {
+            let units = record.units.filter { $0 / dataset.count == c }
+            // The name comes from the first checkpoint, whichever shard runs.
+            guard !units.isEmpty || architecture == nil else { continue }
+            let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: mode == .coding && !update, memory: budget)
+            if let architecture, model.architecture != architecture {
+                try reportingErrors(checkpoint) {
+                    throw EvaluationError.badRequest("is a \(model.architecture) model, but the result is \(architecture)'s (one result names one architecture; evaluate them separately)")
+                }
+            }
+            architecture = model.architecture
+            if units.isEmpty { continue }
+            if update { try reportingErrors(checkpoint) { _ = try model.update(force: true) } }
+            if !json && !perImageJson && part == .all { print("\(checkpoint): \(model.architecture) (N=\(model.N), M=\(model.M))") }
+
+            let picked = units.map { dataset[$0 % dataset.count] }
+            let name = checkpointStem(checkpoint)
+            let (perImage, reconstructions, word, arch) = (perImage, reconstructions, mode.perImageWord, model.architecture.rawValue)
+            var evaluation = DatasetEvaluation(model: model, mode: mode, jobs: jobs, budget: budget)
+            evaluation.bitExact = bitExact
+            let floatPSNR = FloatSlots(count: picked.count)
+            let results = evaluation.run(picked.map(\.path)) { i, figures, x, xHat in
+                floatPSNR.set(i, xHat.floatPSNR(to: x))
+                let image = picked[i]
+                if let perImage {
+                    try writePerImage(figures, image: image, folder: perImage, checkpoint: name, word: word, arch: arch)
+                }
+                if let reconstructions {
+                    try xHat.write(toFile: join(reconstructions, "\(image.stem)-\(name).png"), rounding: .nearest)
+                }
+                progress.advance()
+            }
+            var lines: [String] = []
+            var rows: [JSON] = []
+            for (i, (k, result)) in zip(units, results).enumerated() {
+                let image = dataset[k % dataset.count]
+                switch result {
+                case .success(let figures):
+                    record.figures[k] = figures
+                    lines.append(line(image.path, figures, estimated: mode == .entropyEstimation))
+                    rows.append(row(image.path, checkpoint, figures, floatPSNR: floatPSNR.get(i), mode: mode))
+                case .failure(let error):
+                    failed = true
+                    progress.advance()
+                    do { try reportingErrors(image.path) { throw error } } catch {}
+                }
+            }
+            imageRows += rows
+            if !json && !perImageJson && part == .all {
+                lines.forEach { print($0) }
+                if let mean = try? EvaluationRecord(name: "", description: "", checkpoints: [checkpoint], images: dataset.map(\.path),
+                                                    shard: .all, figures: Dictionary(uniqueKeysWithValues: units.compactMap { k in record.figures[k].map { (k % dataset.count, $0) } })).result(),
+                   let figures = ImageFigures(named: Dictionary(uniqueKeysWithValues: mean.results.map { ($0.metric, $0.values[0]) })) {
+                    print(line("mean of \(dataset.count) images", figures, estimated: mode == .entropyEstimation))
+                }
             }
         }
-        if !json { print("\(checkpoint): \(model.architecture) (N=\(model.N), M=\(model.M))") }
-        var rows: [JSON] = []
-        var failed = false
-        for file in images {
-            do {
-                try reportingErrors(file) {
-                    let row = try evaluate(model, file, budget: budget)
-                    if json {
-                        rows.append(.object([("file", .string(file)), ("estimated_bpp", .number(row.bpp)),
-                                             ("forward_psnr", .number(row.psnr)), ("seconds", .number(row.seconds))]))
-                    } else {
-                        print("\(file): \(decimal(row.bpp, 4)) bpp (estimated), PSNR \(decimal(row.psnr, 3)) dB, \(decimal(row.seconds, 3)) s")
-                    }
-                }
-            } catch { failed = true }
-        }
-        if json { print(JSON.object([("images", .array(rows))]).pretty) }
+        progress.finish()
         if failed { throw ExitCode(1) }
+        record.name = "\((architecture ?? arch).map(\.rawValue) ?? "unknown")-\(metric)"
+
+        if part != .all {
+            try reportingErrors(output ?? "") { try record.write(toFile: output ?? "", replace: force) }
+            return
+        }
+        var document = EvaluationResult(name: record.name, description: record.description, results: [])
+        try reportingErrors(output ?? "result") { document = try record.result() }
+        if json { print(document.json) }
+        if perImageJson { print(JSON.object([("images", .array(imageRows))]).pretty) }
+        if let output { try reportingErrors(output) { try document.write(toFile: output, replace: force) } }
     }
 
-    /// Pads, runs, crops and measures one image.
-    private func evaluate(_ model: ZooModel, _ file: String, budget: MemoryBudget) throws -> (bpp: Double, psnr: Double, seconds: Double) {
-        let x = try ImageCodec.read(file, for: model, budget: budget)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let result = try model(x.padded(toMultipleOf: model.downsamplingFactor))
-        let xHat = result.xHat.cropped(toHeight: x.height, width: x.width)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        if let output {
-            let base = file.split(separator: "/").last.map(String.init) ?? file
-            let stem = base.lastIndex(of: ".").map { String(base[..<$0]) } ?? base
-            try xHat.write(toFile: (output.hasSuffix("/") ? output : output + "/") + (stem.isEmpty ? base : stem) + ".png", rounding: .nearest)
+
+    /// One image's figures as a JSON object (`--per-image-json`).
+    private func row(_ file: String, _ checkpoint: String, _ f: ImageFigures, floatPSNR: Double, mode: ImageEvaluation.Mode) -> JSON {
+        var members: [(String, JSON)] = [("file", .string(file)), ("checkpoint", .string(checkpoint))]
+        if mode == .entropyEstimation {
+            members += [("estimated_bpp", .number(f.bpp)), ("forward_psnr", .number(floatPSNR)),
+                        ("seconds", .number(f.encodingTime + f.decodingTime))]
         }
-        return (result.bits / Double(max(x.height * x.width, 1)), xHat.floatPSNR(to: x), seconds)
+        return .object(members + f.named.map { ($0.metric, JSON.number($0.value)) })
     }
+
+    /// One image's (or the mean's) figures as a line of text.
+    private func line(_ what: String, _ f: ImageFigures, estimated: Bool) -> String {
+        "\(what): \(decimal(f.bpp, 4)) bpp\(estimated ? " (estimated)" : ""), PSNR \(decimal(f.psnr, 3)) dB, "
+            + "MS-SSIM \(decimal(f.msssim, 5)), encode \(decimal(f.encodingTime, 3)) s, decode \(decimal(f.decodingTime, 3)) s"
+    }
+}
+
+/// One number per image, written by the workers.
+final class FloatSlots: @unchecked Sendable {
+    private var values: [Double]
+    private var mutex = pthread_mutex_t()
+
+    init(count: Int) {
+        values = Array(repeating: .nan, count: count)
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    func set(_ i: Int, _ v: Double) {
+        pthread_mutex_lock(&mutex); values[i] = v; pthread_mutex_unlock(&mutex)
+    }
+
+    func get(_ i: Int) -> Double {
+        pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }
+        return values[i]
+    }
+}
+
+/// eval_model's name for a checkpoint in per-image files: the file name without its last eight
+/// characters (`Path(ckpt).name[: -len(".tar.pth")]`, whatever the extension really is).
+func checkpointStem(_ path: String) -> String {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    return String(name.dropLast(8))
+}
+
+/// `folder/name`.
+func join(_ folder: String, _ name: String) -> String { folder.hasSuffix("/") ? folder + name : folder + "/" + name }
+
+/// Writes eval_model's per-image file: `<folder>/<relative folder>/<stem>-<checkpoint>-<word>.json`
+/// holding `{"source", "name", "description", "results"}`.
+func writePerImage(_ figures: ImageFigures, image: DatasetImage, folder: String, checkpoint: String, word: String, arch: String) throws {
+    let sub = image.relativeFolder.isEmpty ? folder : join(folder, image.relativeFolder)
+    if !image.relativeFolder.isEmpty { try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true) }
+    try figures.writePerImageFile(toFile: join(sub, "\(image.stem)-\(checkpoint)-\(word).json"), source: image.stem,
+                                  name: arch, description: "Inference (\(word))")
 }
