@@ -15,7 +15,7 @@
 #include "include/clazy.h"
 
 void *clazy_symbol(int library, const char *name);
-enum { clazy_lib_hdf5 = 0, clazy_lib_blas = 1, clazy_lib_png = 2 };
+enum { clazy_lib_hdf5 = 0, clazy_lib_blas = 1, clazy_lib_png = 2, clazy_lib_jpeg = 3 };
 
 /* Resolves the real `name` once (loading its library if needed) into clazy_fp_<name>. */
 #define CLAZY_FORWARD(lib, name) \

@@ -1,23 +1,25 @@
-/* Loads libhdf5, OpenBLAS and libpng on first use (see include/clazy.h). */
+/* Loads libhdf5, OpenBLAS, libpng and libjpeg on first use (see include/clazy.h). */
 #include "clazy_internal.h"
 #include <pthread.h>
 #include <string.h>
 
 /* The names each library goes by, per platform, tried in order. */
 #if defined(__APPLE__)
-static const char *const sonames[3][4] = {
+static const char *const sonames[4][4] = {
     {"libhdf5.dylib", "/opt/homebrew/lib/libhdf5.dylib", "/usr/local/lib/libhdf5.dylib", NULL},
     {"/System/Library/Frameworks/Accelerate.framework/Accelerate", NULL, NULL, NULL},
     {"libpng16.dylib", "/opt/homebrew/lib/libpng16.dylib", "/usr/local/lib/libpng16.dylib", NULL},
+    {"libjpeg.dylib", "/opt/homebrew/lib/libjpeg.dylib", "/usr/local/lib/libjpeg.dylib", NULL},
 };
 #else
-static const char *const sonames[3][4] = {
+static const char *const sonames[4][4] = {
     {"libhdf5_serial.so.103", "libhdf5_serial.so", "libhdf5.so", NULL},
     {"libopenblas.so.0", "libopenblas.so", "libblas.so.3", NULL},
     {"libpng16.so.16", "libpng16.so", "libpng.so", NULL},
+    {"libjpeg.so.62", "libjpeg.so", NULL, NULL},
 };
 #endif
-static void *handles[3];
+static void *handles[4];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Every function the stubs forward to, per library: a library is loaded only when all of them
@@ -29,8 +31,16 @@ static const char *const blas_names[] = {"cblas_sgemm", NULL};
 static const char *const blas_names[] = {"cblas_sgemm", "openblas_set_num_threads", NULL};
 #endif
 static const char *const png_names[] = {
-    "png_image_begin_read_from_file", "png_image_finish_read", "png_image_free",
-    "png_image_write_to_file", "png_image_write_to_memory", NULL};
+    "png_image_free", "png_image_write_to_memory",
+    "png_create_read_struct", "png_create_info_struct", "png_destroy_read_struct", "png_set_longjmp_fn",
+    "png_longjmp", "png_error", "png_get_error_ptr", "png_get_io_ptr", "png_set_read_fn", "png_set_user_limits",
+    "png_set_chunk_cache_max", "png_set_chunk_malloc_max", "png_set_benign_errors", "png_set_keep_unknown_chunks",
+    "png_set_crc_action", "png_read_info", "png_get_IHDR", "png_get_PLTE", "png_set_interlace_handling",
+    "png_set_read_user_transform_fn", "png_set_user_transform_info", "png_get_user_transform_ptr",
+    "png_read_update_info", "png_read_image", NULL};
+static const char *const jpeg_names[] = {
+    "jpeg_std_error", "jpeg_CreateDecompress", "jpeg_destroy_decompress", "jpeg_read_header",
+    "jpeg_start_decompress", "jpeg_read_scanlines", "jpeg_finish_decompress", "jpeg_resync_to_restart", NULL};
 
 static int load(int library, char *error, size_t size) {
     int status = 0;
@@ -55,7 +65,8 @@ static int load(int library, char *error, size_t size) {
             if (error && size) snprintf(error, size, "cannot load %s: %s", sonames[library][0], last ? last : "not found");
             status = -1;
         } else {
-            const char *const *names = library == clazy_lib_hdf5 ? clazy_hdf5_names : library == clazy_lib_blas ? blas_names : png_names;
+            const char *const *const names_of[] = {clazy_hdf5_names, blas_names, png_names, jpeg_names};
+            const char *const *names = names_of[library];
             for (int i = 0; names[i]; i++) {
                 if (!dlsym(handle, names[i])) {
                     if (error && size) snprintf(error, size, "%s has no function %s", sonames[library][0], names[i]);
@@ -74,6 +85,7 @@ static int load(int library, char *error, size_t size) {
 int clazy_load_hdf5(char *error, size_t size) { return load(clazy_lib_hdf5, error, size); }
 int clazy_load_blas(char *error, size_t size) { return load(clazy_lib_blas, error, size); }
 int clazy_load_png(char *error, size_t size) { return load(clazy_lib_png, error, size); }
+int clazy_load_jpeg(char *error, size_t size) { return load(clazy_lib_jpeg, error, size); }
 
 /* Called by a stub the first time it runs. Every Swift entry point loads its library first
    (and throws the reason when it cannot), and a load succeeds only when every forwarded name

@@ -33,11 +33,12 @@ public enum ImageCodec {
         try compress(model, pixels: try read(image, for: model, budget: budget), metric: metric, quality: quality)
     }
 
-    /// Reads the PNG at `image` for `model`, refusing from its header an image whose estimated
-    /// memory need with `model` is over `budget` (`MemoryBudgetError`).
+    /// Reads the PNG or JPEG at `image` (as PIL's `convert("RGB")` does: `ImageFile.read`) for
+    /// `model`, refusing from its header an image whose estimated memory need with `model` is
+    /// over `budget` (`MemoryBudgetError`).
     package static func read(_ image: String, for model: any CompressionRuntimeModel,
                             budget: MemoryBudget = ImageMemory.defaultBudget()) throws -> FloatTensor {
-        try PNGImage.read(image) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
+        try ImageFile.read(image) { w, h in try model.checkMemory(height: h, width: w, budget: budget) }
     }
 
     /// Compresses an image already read (1×3×H×W in [0, 1]) with `model`: errors here come from

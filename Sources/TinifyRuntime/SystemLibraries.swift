@@ -1,4 +1,4 @@
-// TinifyRuntime: loading OpenBLAS and libpng (on first use, see CLazyLibraries) with a thrown
+// TinifyRuntime: loading OpenBLAS, libpng and libjpeg (on first use, see CLazyLibraries) with a thrown
 // error when one cannot be loaded, before any of their functions is called.
 import CLazyLibraries
 import TinifyCore
@@ -14,6 +14,9 @@ enum SystemLibraries {
 
     /// Loads libpng, or throws `RuntimeError.libraryUnavailable` with the loader's reason.
     static func loadPNG() throws { try load(clazy_load_png) }
+
+    /// Loads libjpeg, or throws `RuntimeError.libraryUnavailable` with the loader's reason.
+    static func loadJPEG() throws { try load(clazy_load_jpeg) }
 
     private static func load(_ loader: (UnsafeMutablePointer<CChar>?, Int) -> Int32) throws {
         if let reason = LazyLibrary.failure(of: loader) { throw RuntimeError.libraryUnavailable(reason) }

@@ -1,69 +1,22 @@
-// TinifyRuntime: 8-bit PNG input and output through libpng's simplified API
-// (png_image_begin_read_from_file / png_image_finish_read / png_image_write_to_memory), which
-// reports errors in a message instead of longjmp-ing through Swift frames.
+// TinifyRuntime: images as tensors: reading goes through ImageFile (every PNG colour type and bit
+// depth, and JPEG, with PIL's pixels); 8-bit RGB PNG output through libpng's simplified API
+// (png_image_write_to_memory), which reports errors in a message instead of longjmp-ing through
+// Swift frames, or uncompressed (StoredPNG).
 import CPNG
 import TinifyCore
 
 /// An 8-bit RGB image as a 1×3×H×W float tensor in [0, 1] (value / 255), as torchvision's
 /// `ToTensor` gives it.
 package enum PNGImage {
-    /// The largest image read, in pixels (8192×8192): the header's size decides the memory taken,
-    /// whatever the file's length, and the models need far more per pixel than the image does.
-    package static let maxPixels = 1 << 26
+    /// The largest image read, in pixels (8192×8192; `ImageFile.maxPixels`).
+    package static let maxPixels = ImageFile.maxPixels
 
-    /// Reads an 8-bit RGB, RGBA (alpha dropped) or grayscale (replicated to RGB) PNG.
-    /// Palette, 16-bit and unreadable files throw `RuntimeError.image`. `sizeCheck`, when given,
-    /// gets the width and height from the header before any pixel is decoded or allocated (to
-    /// refuse an image over a memory budget whatever the file's length).
+    /// Reads a PNG or JPEG image (chosen by its signature) as PIL's `convert("RGB")` sees it:
+    /// see `ImageFile.read`. Unreadable, corrupt and unsupported files throw `RuntimeError.image`.
+    /// `sizeCheck`, when given, gets the width and height from the header before any pixel is
+    /// decoded or allocated (to refuse an image over a memory budget whatever the file's length).
     package static func read(_ path: String, sizeCheck: ((_ width: Int, _ height: Int) throws -> Void)? = nil) throws -> FloatTensor {
-        try SystemLibraries.loadPNG()
-        var image = png_image()
-        image.version = png_uint_32(PNG_IMAGE_VERSION)
-        guard png_image_begin_read_from_file(&image, path) != 0 else {
-            defer { png_image_free(&image) }
-            throw RuntimeError.image(path: path, reason: "cannot read png: \(message(image))")
-        }
-        let format = image.format
-        if format & png_uint_32(PNG_FORMAT_FLAG_COLORMAP) != 0 {
-            png_image_free(&image)
-            throw RuntimeError.image(path: path, reason: "unsupported png: palette image (expected 8-bit RGB, RGBA or grayscale)")
-        }
-        if format & png_uint_32(PNG_FORMAT_FLAG_LINEAR) != 0 {
-            png_image_free(&image)
-            throw RuntimeError.image(path: path, reason: "unsupported png: 16-bit channels (expected 8-bit RGB, RGBA or grayscale)")
-        }
-        let color = format & png_uint_32(PNG_FORMAT_FLAG_COLOR) != 0
-        let alpha = format & png_uint_32(PNG_FORMAT_FLAG_ALPHA) != 0
-        let channels = (color ? 3 : 1) + (alpha ? 1 : 0)
-        image.format = (color ? png_uint_32(PNG_FORMAT_FLAG_COLOR) : 0) | (alpha ? png_uint_32(PNG_FORMAT_FLAG_ALPHA) : 0)
-        let width = Int(image.width), height = Int(image.height)
-        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16, width * height <= maxPixels else {
-            png_image_free(&image)
-            throw RuntimeError.image(path: path, reason: "unsupported png size \(width)×\(height) (at most \(maxPixels) pixels)")
-        }
-        if let sizeCheck {
-            do { try sizeCheck(width, height) } catch { png_image_free(&image); throw error }
-        }
-        var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        let ok = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
-        guard ok != 0 else {
-            defer { png_image_free(&image) }
-            throw RuntimeError.image(path: path, reason: "cannot decode png: \(message(image))")
-        }
-        let plane = width * height
-        return FloatTensor(shape: [1, 3, height, width]) { out in
-            for i in 0..<plane {
-                let px = i * channels
-                if color {
-                    out[i] = Float(pixels[px]) / 255
-                    out[plane + i] = Float(pixels[px + 1]) / 255
-                    out[2 * plane + i] = Float(pixels[px + 2]) / 255
-                } else {
-                    let v = Float(pixels[px]) / 255
-                    out[i] = v; out[plane + i] = v; out[2 * plane + i] = v
-                }
-            }
-        }
+        try ImageFile.read(path, sizeCheck: sizeCheck)
     }
 
     /// How float samples in [0, 1] become 8-bit levels.
@@ -159,6 +112,7 @@ package enum PNGImage {
         return nearest ? UInt8((clamped * 255).rounded()) : UInt8(clamped * 255)
     }
 
+    /// The reason libpng's simplified API left in `image`.
     static func message(_ image: png_image) -> String {
         var m = image.message
         let text = withUnsafeBytes(of: &m) { raw -> String in
