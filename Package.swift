@@ -31,7 +31,8 @@ let package = Package(
     targets: [
         // MARK: System libraries (Debian packages)
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
-        // libhdf5, OpenBLAS and libpng: headers only; CLazyLibraries loads each library on first use,
+        // libhdf5, OpenBLAS and libpng (and libjpeg, whose jpeglib.h only CLazyLibraries' C includes):
+        // headers only; CLazyLibraries loads each library on first use,
         // so commands that do not need them (inspect, verify, …) start without loading them.
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -79,6 +80,7 @@ let package = Package(
         .testTarget(name: "APITests", dependencies: ["Tinify", "TestSupport"]),
         .testTarget(name: "ArchitectureTests", dependencies: ["Tinify", "TinifyCommand", "TestSupport"]),
         .testTarget(name: "FormatTests", dependencies: ["Tinify", "TinifyCommand", "TestSupport"], exclude: ["interop_check.py", "torch_check.py"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Tinify", "TestSupport"], exclude: ["make_eval_reference.py", "reference"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Tinify", "TestSupport"], exclude: ["codec_check.py"]),
         .testTarget(name: "PortabilityTests", dependencies: ["TestSupport"], path: "Tests/Portability",
                     exclude: ["README.md", "train_models.py", "sweep.py", "trained", "images"]),

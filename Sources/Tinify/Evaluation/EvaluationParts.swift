@@ -96,13 +96,13 @@ public struct EvaluationRecord: Sendable, Equatable {
     /// The partial result file's JSON (Python's `json.dumps(…, indent=2)` layout).
     public var json: String {
         let rows: [JSONValue] = figures.sorted { $0.key < $1.key }.map { unit, f in
-             .object([("checkpoint", .number(Double(unit / Swift.max(images.count, 1)))),
-                            ("image", .number(Double(unit % Swift.max(images.count, 1))))]
+             .object([("checkpoint", .integer(unit / Swift.max(images.count, 1))),
+                            ("image", .integer(unit % Swift.max(images.count, 1)))]
                            + f.named.map { ($0.metric, JSONValue.number($0.value)) })
         }
         return PythonJSON.dumps(.object([
             ("format", .string(Self.format)), ("name", .string(name)), ("description", .string(description)),
-            ("shard", .array([.number(Double(shard.index)), .number(Double(shard.count))])),
+            ("shard", .array([.integer(shard.index), .integer(shard.count)])),
             ("checkpoints", .array(checkpoints.map { .string($0) })), ("images", .array(images.map { .string($0) })),
             ("rows", .array(rows)),
         ]))

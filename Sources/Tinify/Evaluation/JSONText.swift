@@ -8,8 +8,10 @@ import TinifyCore
 package indirect enum JSONValue: Sendable, Equatable {
     /// A string.
     case string(String)
-    /// A number (integers too).
+    /// A number (integers too, when read).
     case number(Double)
+    /// An integer to write (printed without a fraction, as Python prints an int).
+    case integer(Int)
     /// true or false.
     case bool(Bool)
     /// null.
@@ -23,6 +25,7 @@ package indirect enum JSONValue: Sendable, Equatable {
         switch (a, b) {
         case let (.string(x), .string(y)): return x == y
         case let (.number(x), .number(y)): return x == y || (x.isNaN && y.isNaN)
+        case let (.integer(x), .integer(y)): return x == y
         case let (.bool(x), .bool(y)): return x == y
         case (.null, .null): return true
         case let (.array(x), .array(y)): return x == y
@@ -205,6 +208,7 @@ package enum PythonJSON {
         switch value {
         case .string(let s): out += quote(s)
         case .number(let v): out += repr(v)
+        case .integer(let v): out += String(v)
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
         case .array(let items):
