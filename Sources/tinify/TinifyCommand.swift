@@ -13,7 +13,7 @@ struct TinifyCommand: ParsableCommand {
         commandName: "tinify",
         abstract: "Read, verify, convert and run CompressAI checkpoints without Python.",
         version: TinifyVersion.string,
-        subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self, Update.self, Eval.self, Compress.self, Decompress.self])
+        subcommands: [Inspect.self, Verify.self, Convert.self, Diff.self, Update.self, Eval.self, Compress.self, Decompress.self, BDRate.self, Plot.self])
 
     /// `inspect` in its plain form runs directly (ArgumentParser's parsing costs milliseconds of
     /// start-up); every other command line goes through ArgumentParser.

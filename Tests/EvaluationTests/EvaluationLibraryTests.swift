@@ -111,7 +111,7 @@ final class EvaluationLibraryTests: XCTestCase {
         XCTAssertThrowsError(try EvaluationRecord.merge([parts[0], other, parts[2]])) { XCTAssertTrue("\($0)".contains("other images"), "\($0)") }
         var tampered = Array(parts[0].record.json.utf8)
         tampered = Array(String(decoding: tampered, as: UTF8.self).replacingOccurrences(of: "\"shard\": [\n    2,", with: "\"shard\": [\n    7,").utf8)
-        XCTAssertThrowsError(try EvaluationRecord(json: tampered, file: "bad")) { XCTAssertTrue("\($0)".contains("bad"), "\($0)") }
+        XCTAssertThrowsError(try EvaluationRecord(json: tampered, file: "bad")) { XCTAssertTrue("\($0)".contains("\"shard\" is not [index, count]"), "\($0)") }
     }
 
     /// MS-SSIM and PSNR of an image with itself, and with a shifted copy (the values

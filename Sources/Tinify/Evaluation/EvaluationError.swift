@@ -16,13 +16,13 @@ public enum EvaluationError: Error, TinifyError, Sendable {
     /// Anything else about the request.
     case badRequest(String)
 
-    /// One line naming the file and the fact.
+    /// One line stating the fact (the file it concerns is `file`, as for every stage's error).
     public var description: String {
         switch self {
-        case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"
-        case let .invalidDocument(path, reason): return "\(path): not an eval_model result document: \(reason)"
-        case let .noImages(path): return "\(path): no images found (.png, .jpg, .jpeg)"
-        case let .inconsistentParts(path, reason): return "\(path): \(reason)"
+        case let .unreadable(_, reason): return "cannot read: \(reason)"
+        case let .invalidDocument(_, reason): return "not an eval_model result document: \(reason)"
+        case .noImages: return "no images found (\(DatasetImages.extensions.joined(separator: ", ")))"
+        case let .inconsistentParts(_, reason): return reason
         case let .unusableCurve(reason): return reason
         case let .badRequest(reason): return reason
         }
