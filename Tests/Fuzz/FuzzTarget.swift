@@ -26,6 +26,8 @@ enum FuzzTarget: String, CaseIterable {
     case png
     /// Any weights file → detect → verify → build → update, aux_loss and forward on a 16×16 image.
     case model
+    /// eval_model result documents and partial results (`eval merge`, `plot`, `bd-rate` inputs).
+    case evaluation
 
     /// Runs one input; errors are swallowed (they are the expected outcome), or printed when
     /// `verbose` (the replay's `-v`, to see which seeds get past the readers).
@@ -39,6 +41,7 @@ enum FuzzTarget: String, CaseIterable {
             case .codec: try Self.decode(bytes)
             case .png: try Self.png(bytes)
             case .model: try Self.model(bytes)
+            case .evaluation: try Self.evaluation(bytes)
             }
             if verbose { print("  ok") }
         } catch {
@@ -66,6 +69,15 @@ enum FuzzTarget: String, CaseIterable {
         guard let model = Fixtures.models[file.architecture] else { return }
         let x = try ImageCodec.decompress(model, file: file, budget: MemoryBudget(bytes: 1 << 30))
         _ = x.withUnsafeBufferPointer { $0.reduce(0, +) }
+    }
+
+    static func evaluation(_ bytes: UnsafeRawBufferPointer) throws {
+        let text = Array(bytes)
+        if let record = try? EvaluationRecord(json: text, file: "part"), record.isComplete, record.unitCount < 10_000 {
+            _ = try? EvaluationRecord.merge([("part", record)]).result().json
+        }
+        let document = try EvaluationResult(json: text, file: "result")
+        _ = document.json
     }
 
     static func png(_ bytes: UnsafeRawBufferPointer) throws {

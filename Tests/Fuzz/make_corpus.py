@@ -121,6 +121,23 @@ def png_seeds(tmp):
         palette=bytes([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255]))
     png(os.path.join(d, "rgb16.png"), w, h, 2, 16, [bytes((x + c) % 256 for x in range(w) for c in range(6)) for y in range(h)])
     png(os.path.join(d, "gray1.png"), 8, 2, 0, 1, [b"\xaa", b"\x55"])
+    # JPEG seeds (the png target reads either, by signature): Pillow-written fixtures.
+    for name in ["jpeg-420.jpg", "jpeg-grey.jpg", "jpeg-progressive-444.jpg", "hostile-jpeg-scan-bomb.jpg"]:
+        shutil.copy(os.path.join(FIX, "images", name), d)
+
+
+def evaluation_seeds(tmp):
+    d = fresh("evaluation")
+    one = {"name": "bmshj2018-hyperprior-mse", "description": "Inference (ans)",
+           "results": {"psnr-rgb": [24.1, 24.5], "ms-ssim-rgb": [0.918, 0.931], "bpp": [0.36, 0.63],
+                       "encoding_time": [0.22, 0.19], "decoding_time": [0.19, 0.15]}}
+    with open(os.path.join(d, "result.json"), "w") as f:
+        json.dump(one, f, indent=2)
+    rows = [dict(checkpoint=c, image=i, **{k: 0.5 for k in one["results"]}) for c in range(2) for i in range(3) if (c * 3 + i) % 3 == 1]
+    part = {"format": "tinify-eval-partial-1", "name": one["name"], "description": one["description"], "shard": [1, 3],
+            "checkpoints": ["a.pth", "b.pth"], "images": ["x.png", "y.png", "z.jpg"], "rows": rows}
+    with open(os.path.join(d, "partial.json"), "w") as f:
+        json.dump(part, f, indent=2)
 
 
 def model_seeds(tmp):
@@ -137,7 +154,8 @@ def main():
         sys.exit(f"make_corpus: build the release tinify first ({TINIFY} is missing)")
     with tempfile.TemporaryDirectory() as tmp:
         for make in [pickle_seeds, lambda: safetensors_seeds(tmp), lambda: hdf5_seeds(tmp), lambda: hdf5_answer_seeds(tmp),
-                     lambda: codec_seeds(tmp), lambda: png_seeds(tmp), lambda: model_seeds(tmp)]:
+                     lambda: codec_seeds(tmp), lambda: png_seeds(tmp), lambda: model_seeds(tmp),
+                     lambda: evaluation_seeds(tmp)]:
             make()
     for t in sorted(os.listdir(OUT)):
         files = os.listdir(os.path.join(OUT, t))

@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-30}"; shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pickle safetensors hdf5 hdf5-answer codec png model)
+[ ${#targets[@]} -gt 0 ] || targets=(pickle safetensors hdf5 hdf5-answer codec png model evaluation)
 
 # ld.gold (the toolchain's default here) fails on the ASan runtime's debug info; link with the
 # toolchain's own lld through a toolset file (no flags in Package.swift).
