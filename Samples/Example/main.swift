@@ -3,7 +3,7 @@
 // verify state dicts, build the CDF tables, run the forward pass, compress and decompress an
 // image, and write the weights in another format or for one side of the codec.
 //
-//   swift run tinify-example Samples/mbt2018-mean-N16-M24-training.pth.tar Samples/image-96x64.png
+//   swift run tinify-example Tests/Fixtures/random-samples/mbt2018-mean-N16-M24-training.pth.tar Samples/image-96x64.png
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,7 +11,7 @@ import Darwin
 #endif
 import Tinify
 
-let checkpoint = CommandLine.arguments.dropFirst().first ?? "Samples/mbt2018-mean-N16-M24-training.pth.tar"
+let checkpoint = CommandLine.arguments.dropFirst().first ?? "Tests/Fixtures/random-samples/mbt2018-mean-N16-M24-training.pth.tar"
 let imagePath = CommandLine.arguments.dropFirst(2).first ?? "Samples/image-96x64.png"
 
 do {

@@ -21,7 +21,7 @@ public enum RuntimeError: Error, CustomStringConvertible {
     case invalidDistribution(key: String, reason: String)
     /// The weights do not fit the architecture's declaration (the report lists every problem).
     case doesNotFit(VerificationReport)
-    /// A system library (OpenBLAS, libpng) cannot be loaded; the loader's reason.
+    /// A system library (OpenBLAS, libpng, libjpeg) cannot be loaded; the loader's reason.
     case libraryUnavailable(String)
     /// An image file cannot be read or written (the description is the reason; the path is carried).
     case image(path: String, reason: String)

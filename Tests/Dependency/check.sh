@@ -21,7 +21,7 @@ cp -R Tests/Dependency/Consumer "$scratch/consumer"
 # The command's sources as a target of the outside package: they build on the public API alone.
 mkdir -p "$scratch/consumer/Sources/tinify-public"
 cp Sources/tinify/*.swift "$scratch/consumer/Sources/tinify-public/"
-checkpoint="$root/Samples/mbt2018-mean-N16-M24-training.pth.tar"
+checkpoint="$root/Tests/Fixtures/random-samples/mbt2018-mean-N16-M24-training.pth.tar"
 image="$root/Samples/image-96x64.png"
 cd "$scratch/consumer"
 export TINIFY_GIT_URL="file://$scratch/tinify"

@@ -45,7 +45,7 @@ final class CommandLineHostileTests: XCTestCase {
             let file = Fixtures.path("hostile-cli/" + c.file)
             let args = c.args.map {
                 $0.replacingOccurrences(of: "{file}", with: file).replacingOccurrences(of: "{out}", with: dir + "/out")
-                    .replacingOccurrences(of: "{sample}", with: Fixtures.sample("bmshj2018-hyperprior-N16-M24.pth"))
+                    .replacingOccurrences(of: "{sample}", with: Fixtures.path("random-samples/bmshj2018-hyperprior-N16-M24.pth"))
                     .replacingOccurrences(of: "{image}", with: Fixtures.sample("image-96x64.png"))
             }
             let label = "\(c.file) \(c.args.first ?? "") (\(c.about))"
@@ -95,7 +95,7 @@ final class CommandLineHostileTests: XCTestCase {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let h5 = dir + "/gzip.h5"
-        let c = try ToolProcess.run(exe, ["convert", "--compress", "gzip", Fixtures.sample("bmshj2018-hyperprior-N16-M24.pth"), h5])
+        let c = try ToolProcess.run(exe, ["convert", "--compress", "gzip", Fixtures.path("random-samples/bmshj2018-hyperprior-N16-M24.pth"), h5])
         XCTAssertEqual(c.status, 0, c.stderr)
         let mode = HDF5ReadMode.isolated(executable: exe, arguments: ["hdf5-scan"])
         XCTAssertEqual(try HDF5WeightReader.read(h5, mode: mode).entries.count, 91)
@@ -139,7 +139,7 @@ final class CommandLineHostileTests: XCTestCase {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let h5 = dir + "/sample.h5"
-        let c = try ToolProcess.run(exe, ["convert", Fixtures.sample("bmshj2018-hyperprior-N16-M24.pth"), h5])
+        let c = try ToolProcess.run(exe, ["convert", Fixtures.path("random-samples/bmshj2018-hyperprior-N16-M24.pth"), h5])
         XCTAssertEqual(c.status, 0, c.stderr)
         let original = try Data(contentsOf: URL(fileURLWithPath: h5))
         var rng = SplitMix64(seed: 9)

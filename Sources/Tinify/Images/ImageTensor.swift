@@ -13,8 +13,8 @@ import Darwin
 public typealias ImageTensor = FloatTensor
 
 extension FloatTensor {
-    /// Reads a PNG image (8-bit RGB, RGBA with alpha dropped, or grayscale) as a 1×3×H×W tensor
-    /// of level / 255.
+    /// Reads a PNG (any colour type and bit depth) or JPEG image as PIL's `convert("RGB")` reads
+    /// it, as a 1×3×H×W tensor of level / 255.
     public init(contentsOfFile path: String) throws {
         self = try PNGImage.read(path)
     }

@@ -137,7 +137,7 @@ ROOT = os.path.join(OUT, "..", "..", "..")
 with tempfile.TemporaryDirectory() as tmp:
     st = os.path.join(tmp, "sample.safetensors")
     subprocess.run([os.environ.get("TINIFY", os.path.join(ROOT, ".build", "debug", "tinify")), "convert",
-                    os.path.join(ROOT, "Samples", "bmshj2018-hyperprior-N16-M24.pth"), st], check=True, capture_output=True)
+                    os.path.join(ROOT, "Tests", "Fixtures", "random-samples", "bmshj2018-hyperprior-N16-M24.pth"), st], check=True, capture_output=True)
     raw = open(st, "rb").read()
 n = struct.unpack("<Q", raw[:8])[0]
 header = json.loads(raw[8:8 + n])
