@@ -5,7 +5,10 @@ curves of 4 to 8 points in eval_model's document format: BD-rate within 0.01 %, 
 0.001 dB. Points are given in a shuffled (checkpoint) order too: tinify sorts by rate, the
 package is given them sorted. Also checks that unusable curves are one-line errors with exit 1.
 
-    python3 Tests/Evaluation/bdrate_check.py        (from the project root)
+    python3 Tests/Evaluation/bdrate_check.py [RESULT.json …]        (from the project root)
+
+Result documents given as arguments (real `tinify eval --json` or eval_model output, 4+ points
+each) are compared too, every ordered pair of them.
 
 TINIFY_EXE names the binary; by default the release build's, else the debug build's (it does not
 build). Prints "bjontegaard not installed: skipped" and exits 0 without the package."""
@@ -134,6 +137,18 @@ for a in names:
     for t in names:
         if a != t:
             compare(f"{t} vs {a}", *REAL[a], *REAL[t], shuffle=rng)
+
+# Real results named on the command line: every ordered pair.
+given = {}
+for path in sys.argv[1:]:
+    doc = json.load(open(path))
+    given[path] = tuple(doc["results"][k] for k in ("bpp", "psnr-rgb", "ms-ssim-rgb"))
+for a in given:
+    for t in given:
+        if a != t:
+            compare(f"{os.path.basename(t)} vs {os.path.basename(a)}", *given[a], *given[t])
+if given:
+    print(f"bd-rate: {len(given)} given result documents compared pairwise")
 
 # Unusable curves: one line on stderr, exit 1, no output.
 base_r, base_p, base_s = REAL["mbt2018-mean"]

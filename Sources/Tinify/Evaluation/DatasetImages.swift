@@ -51,7 +51,7 @@ public enum DatasetImages {
         for argument in arguments {
             var st = stat()
             guard stat(argument, &st) == 0 else {
-                throw EvaluationError.unreadable(path: argument, reason: String(cString: strerror(errno)))
+                throw EvaluationError.unreadable(path: argument, reason: "cannot read: " + String(cString: strerror(errno)))
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 let root = argument.count > 1 && argument.hasSuffix("/") ? String(argument.dropLast()) : argument
@@ -72,7 +72,7 @@ public enum DatasetImages {
     private static func walk(_ folder: String, depth: Int, into found: inout [String]) throws {
         guard depth <= maxDepth else { throw EvaluationError.badRequest("\(folder): folders nested deeper than \(maxDepth)") }
         guard let dir = opendir(folder) else {
-            throw EvaluationError.unreadable(path: folder, reason: String(cString: strerror(errno)))
+            throw EvaluationError.unreadable(path: folder, reason: "cannot read the folder: " + String(cString: strerror(errno)))
         }
         defer { closedir(dir) }
         var names: [String] = []

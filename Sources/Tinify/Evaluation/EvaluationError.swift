@@ -7,6 +7,8 @@ public enum EvaluationError: Error, TinifyError, Sendable {
     case unreadable(path: String, reason: String)
     /// A result document is not eval_model's format.
     case invalidDocument(path: String, reason: String)
+    /// A partial result (`tinify eval --shard`) is malformed.
+    case invalidPartial(path: String, reason: String)
     /// A dataset folder or argument names no image.
     case noImages(path: String)
     /// Partial results that do not make one run (another image list, checkpoint, shard count…).
@@ -19,8 +21,9 @@ public enum EvaluationError: Error, TinifyError, Sendable {
     /// One line stating the fact (the file it concerns is `file`, as for every stage's error).
     public var description: String {
         switch self {
-        case let .unreadable(_, reason): return "cannot read: \(reason)"
+        case let .unreadable(_, reason): return reason
         case let .invalidDocument(_, reason): return "not an eval_model result document: \(reason)"
+        case let .invalidPartial(_, reason): return "not a tinify partial result: \(reason)"
         case .noImages: return "no images found (\(DatasetImages.extensions.joined(separator: ", ")))"
         case let .inconsistentParts(_, reason): return reason
         case let .unusableCurve(reason): return reason

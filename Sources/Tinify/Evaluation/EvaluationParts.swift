@@ -110,7 +110,7 @@ public struct EvaluationRecord: Sendable, Equatable {
 
     /// Reads a partial result file's JSON; `file` names it in errors.
     public init(json bytes: [UInt8], file: String) throws {
-        func bad(_ reason: String) -> EvaluationError { .invalidDocument(path: file, reason: "not a tinify partial result: " + reason) }
+        func bad(_ reason: String) -> EvaluationError { .invalidPartial(path: file, reason: reason) }
         let value: JSONValue
         do { value = try JSONReader.parse(bytes) } catch let e as JSONError { throw bad(e.description) }
         guard case .string(Self.format)? = value["format"] else { throw bad("no \"format\": \"\(Self.format)\"") }
