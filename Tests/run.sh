@@ -28,7 +28,9 @@ run() {
 }
 run swift test --skip-build --disable-swift-testing
 export TINIFY_EXE="$release"
-run swift test --skip-build --disable-swift-testing --filter 'HostileInputTests|CodecFileTests|PortabilityTests'
+run swift test --skip-build --disable-swift-testing --filter 'HostileInputTests|CodecFileTests|PortabilityTests|EvalCommandTests'
+# bd-rate against the bjontegaard package itself (skipped, saying so, where it is not installed).
+if python3 Tests/Evaluation/bdrate_check.py; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 # Tinify as a versioned dependency of another package (by git URL, from: "0.2.0").
 if bash Tests/Dependency/check.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 # The DocC catalog builds, every link in it resolving.
