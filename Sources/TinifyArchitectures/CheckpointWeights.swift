@@ -13,8 +13,9 @@ package struct CheckpointWeights: Sendable {
     /// Canonical key → original key.
     package let originalKeys: [String: String]
 
-    /// The wrapper keys searched, in order, for the weights of a training checkpoint.
-    package static let wrapperKeys = ["state_dict", "model", "model_state_dict", "net"]
+    /// The wrapper keys searched, in order, for the weights of a training checkpoint (eval_model
+    /// looks for `network`, `state_dict` and `model_state_dict`).
+    package static let wrapperKeys = ["state_dict", "model", "model_state_dict", "net", "network"]
 
     /// The model weights of `store`: the first of `wrapperKeys` that holds a dict of tensors, else
     /// the root; keys migrated unless `migrate` is false.

@@ -97,6 +97,16 @@ final class ModelAPITests: XCTestCase {
         return 10 * log10(255 * 255 / (sum / Double(x.count)))
     }
 
+    /// eval_model's `network` wrapper is unwrapped too, to the same tensors.
+    func testNetworkWrapperIsUnwrapped() throws {
+        let plain = try StateDict(contentsOfFile: Fixtures.path("random-samples/bmshj2018-hyperprior-N16-M24.pth"))
+        let wrapped = try StateDict(contentsOfFile: Fixtures.path("random-samples/bmshj2018-hyperprior-N16-M24-network.pth.tar"))
+        XCTAssertEqual(wrapped.wrapperKey, "network")
+        XCTAssertEqual(wrapped.keys, plain.keys)
+        XCTAssertEqual(wrapped.count, plain.count)
+        XCTAssertEqual(try ScaleHyperprior.fromStateDict(wrapped).N, 16)
+    }
+
     /// A training checkpoint (`state_dict` wrapper, optimizer state) needs no re-wrapping.
     func testTrainingCheckpointAndDetection() throws {
         let state = try StateDict(contentsOfFile: Fixtures.path("mbt2018-mean-N8-M12-training.pth"))

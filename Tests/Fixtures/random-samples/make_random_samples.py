@@ -8,6 +8,8 @@
 - mbt2018-mean-N16-M24-training.pth.tar: a training checkpoint (epoch, state_dict, optimizer,
   aux_optimizer, lr_scheduler) of a MeanScaleHyperprior, as CompressAI's example trainer writes it
   (the dependency check and the README's training-checkpoint examples use it).
+- bmshj2018-hyperprior-N16-M24-network.pth.tar: the first one's state dict under "network", a
+  wrapper key CompressAI's eval_model looks for (`{"epoch": 1, "network": state_dict}`).
 The output is deterministic (seed 0). (Until issue 12 they lived in Samples/, made by
 Samples/make_samples.py; the samples there are now trained models.)"""
 import os
@@ -28,6 +30,7 @@ def perturbed(model):
 m = perturbed(ScaleHyperprior(16, 24))
 m.update(force=True)
 torch.save(m.state_dict(), os.path.join(HERE, "bmshj2018-hyperprior-N16-M24.pth"))
+torch.save({"epoch": 1, "network": m.state_dict()}, os.path.join(HERE, "bmshj2018-hyperprior-N16-M24-network.pth.tar"))
 
 t = perturbed(MeanScaleHyperprior(16, 24))
 t.update(force=True)
