@@ -1,5 +1,5 @@
-// Tinify: writing evaluation documents — the result, a partial result, eval_model's per-image
-// files — atomically (a temporary file renamed into place), with eval_model's trailing-newline-free
+// Tinify: reading evaluation documents (bounded), and writing them — the result, a partial
+// result, eval_model's per-image files — atomically (a temporary file renamed into place), with eval_model's trailing-newline-free
 // `json.dumps(…, indent=2)` text.
 import TinifyCore
 
@@ -32,8 +32,17 @@ extension ImageFigures {
     }
 }
 
-/// Atomic text files.
+/// Bounded reads and atomic writes of text files.
 enum EvaluationFiles {
+    /// The bytes of the file at `path`, refused (`EvaluationError.unreadable`) when it cannot be
+    /// opened or is longer than `limit`.
+    static func read(_ path: String, limit: Int) throws -> [UInt8] {
+        let file: MappedFile
+        do { file = try MappedFile(path: path) } catch { throw EvaluationError.unreadable(path: path, reason: "\(error)") }
+        guard file.count <= limit else { throw EvaluationError.unreadable(path: path, reason: "larger than \(limit) bytes") }
+        return file.pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: file.count)) } ?? []
+    }
+
     static func write(_ text: String, to path: String, replace: Bool) throws {
         try AtomicFile.write(to: path, replace: replace) { out in try out.write(Array(text.utf8)) }
     }

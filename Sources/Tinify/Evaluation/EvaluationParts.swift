@@ -154,13 +154,7 @@ public struct EvaluationRecord: Sendable, Equatable {
 
     /// Reads a partial result file.
     public init(contentsOfFile path: String) throws {
-        let file: MappedFile
-        do { file = try MappedFile(path: path) } catch { throw EvaluationError.unreadable(path: path, reason: "\(error)") }
-        guard file.count <= EvaluationResult.maxFileBytes * 4 else {
-            throw EvaluationError.unreadable(path: path, reason: "larger than \(EvaluationResult.maxFileBytes * 4) bytes")
-        }
-        let bytes = file.pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: file.count)) } ?? []
-        try self.init(json: bytes, file: path)
+        try self.init(json: try EvaluationFiles.read(path, limit: EvaluationResult.maxFileBytes * 4), file: path)
     }
 
     /// Merges the partial results of one plan (`paths` name them in errors) into the whole

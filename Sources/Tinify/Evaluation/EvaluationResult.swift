@@ -74,15 +74,7 @@ public struct EvaluationResult: Sendable, Equatable {
 
     /// Reads a document from a JSON file.
     public init(contentsOfFile path: String) throws {
-        let file: MappedFile
-        do { file = try MappedFile(path: path) } catch {
-            throw EvaluationError.unreadable(path: path, reason: "\(error)")
-        }
-        guard file.count <= Self.maxFileBytes else {
-            throw EvaluationError.unreadable(path: path, reason: "larger than \(Self.maxFileBytes) bytes")
-        }
-        let bytes = file.pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: file.count)) } ?? []
-        try self.init(json: bytes, file: path)
+        try self.init(json: try EvaluationFiles.read(path, limit: Self.maxFileBytes), file: path)
     }
 
     /// The document as eval_model prints it (`json.dumps(output, indent=2)`).
