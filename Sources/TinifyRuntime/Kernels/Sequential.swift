@@ -12,6 +12,16 @@ package struct Sequential: @unchecked Sendable {
     /// Appends a layer.
     package mutating func append(_ layer: @escaping (FloatTensor, KernelMode) throws -> FloatTensor) { layers.append(layer) }
 
+    /// A sequence whose layers `make` builds when it is first applied, once, whichever thread
+    /// asks first (a process that only encodes never copies the synthesis transform's weights).
+    /// A failure to build is thrown by every application.
+    package static func deferred(_ make: @escaping () throws -> Sequential) -> Sequential {
+        let built = Deferred<Result<Sequential, any Error>> { Result { try make() } }
+        var s = Sequential()
+        s.append { x, mode in try built.value.get()(x, mode: mode) }
+        return s
+    }
+
     /// Applies every layer in order with the kernels of `mode`.
     package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         var cur = x

@@ -121,7 +121,8 @@ extension DeclaredTransforms {
         return out
     }
 
-    /// Builds g_a, g_s, h_a, h_s and entropy_parameters from the declaration of `architecture`.
+    /// Builds g_a, g_s, h_a, h_s and entropy_parameters from the declaration of `architecture`
+    /// (g_a, g_s and h_a when first applied).
     /// g_s, which only shapes x̂, uses the faster Winograd tile; everything whose output is
     /// rounded afterwards (g_a, h_a, h_s, entropy_parameters) the exact one.
     static func build(_ architecture: Architecture, _ w: WeightReader) throws -> Built {
@@ -136,7 +137,8 @@ extension DeclaredTransforms {
                 absent.append { _, _ in throw RuntimeError.transformAbsent(name) }
                 return absent
             }
-            return try sequential(layers, w, tile: tile)
+            // Built on first use: encoding needs no g_s, decoding no g_a or h_a.
+            return Sequential.deferred { try sequential(layers, w, tile: tile) }
         }
         b.gA = try side("g_a", d.gA)
         b.gS = try side("g_s", d.gS, tile: .f4)
