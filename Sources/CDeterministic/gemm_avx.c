@@ -19,18 +19,15 @@ AVX static inline __m256 step(__m256 acc, __m256 a, __m256 b) {
     return _mm256_add_ps(acc, _mm256_mul_ps(a, b));
 }
 
-static void scalar_block(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-                         int accumulate) {
-    for (long i = 0; i < m; i++) {
-        for (long j = 0; j < n; j++) {
-            float acc = accumulate ? c[i * ldc + j] : 0.0f;
-            for (long p = 0; p < k; p++) {
-                float prod = a[i * lda + p] * b[p * ldb + j];
-                acc = acc + prod;
-            }
-            c[i * ldc + j] = acc;
-        }
-    }
+/// Lanes 0..<r on (1 ≤ r ≤ 7): the columns left over at the right edge, run in a vector whose
+/// other lanes are neither read nor written (each element's sum is the same either way).
+AVX static inline __m256i lanes(long r) {
+    return _mm256_setr_epi32(0 < r ? -1 : 0, 1 < r ? -1 : 0, 2 < r ? -1 : 0, 3 < r ? -1 : 0,
+                             4 < r ? -1 : 0, 5 < r ? -1 : 0, 6 < r ? -1 : 0, 7 < r ? -1 : 0);
+}
+
+AVX static inline __m256 start_masked(const float *c, __m256i mask, int accumulate) {
+    return accumulate ? _mm256_maskload_ps(c, mask) : _mm256_setzero_ps();
 }
 
 AVX static void rows4(long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc, int acc) {
@@ -72,7 +69,21 @@ AVX static void rows4(long n, long k, const float *a, long lda, const float *b, 
         _mm256_storeu_ps(c0 + j, x0); _mm256_storeu_ps(c1 + j, x1);
         _mm256_storeu_ps(c2 + j, x2); _mm256_storeu_ps(c3 + j, x3);
     }
-    if (j < n) scalar_block(4, n - j, k, a, lda, b + j, ldb, c + j, ldc, acc);
+    if (j < n) {
+        __m256i mask = lanes(n - j);
+        __m256 x0 = start_masked(c0 + j, mask, acc), x1 = start_masked(c1 + j, mask, acc);
+        __m256 x2 = start_masked(c2 + j, mask, acc), x3 = start_masked(c3 + j, mask, acc);
+        const float *bp = b + j;
+        for (long p = 0; p < k; p++, bp += ldb) {
+            __m256 b0 = _mm256_maskload_ps(bp, mask);
+            x0 = step(x0, _mm256_broadcast_ss(a0 + p), b0);
+            x1 = step(x1, _mm256_broadcast_ss(a1 + p), b0);
+            x2 = step(x2, _mm256_broadcast_ss(a2 + p), b0);
+            x3 = step(x3, _mm256_broadcast_ss(a3 + p), b0);
+        }
+        _mm256_maskstore_ps(c0 + j, mask, x0); _mm256_maskstore_ps(c1 + j, mask, x1);
+        _mm256_maskstore_ps(c2 + j, mask, x2); _mm256_maskstore_ps(c3 + j, mask, x3);
+    }
 }
 
 AVX static void row1(long n, long k, const float *a, const float *b, long ldb, float *c, int acc) {
@@ -94,7 +105,13 @@ AVX static void row1(long n, long k, const float *a, const float *b, long ldb, f
         for (long p = 0; p < k; p++, bp += ldb) x0 = step(x0, _mm256_broadcast_ss(a + p), _mm256_loadu_ps(bp));
         _mm256_storeu_ps(c + j, x0);
     }
-    if (j < n) scalar_block(1, n - j, k, a, k, b + j, ldb, c + j, n, acc);
+    if (j < n) {
+        __m256i mask = lanes(n - j);
+        __m256 x0 = start_masked(c + j, mask, acc);
+        const float *bp = b + j;
+        for (long p = 0; p < k; p++, bp += ldb) x0 = step(x0, _mm256_broadcast_ss(a + p), _mm256_maskload_ps(bp, mask));
+        _mm256_maskstore_ps(c + j, mask, x0);
+    }
 }
 
 /// Whether this CPU runs AVX (asked once; a race only asks twice).

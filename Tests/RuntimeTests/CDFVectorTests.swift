@@ -50,6 +50,25 @@ final class CDFVectorTests: XCTestCase {
         XCTAssertEqual(mismatches, 0, "default table cdf entries differing")
     }
 
+    /// The binary search on a sorted table counts exactly what the entry-by-entry count does
+    /// (NaN, infinities, values on entries, tables with repeated entries), and an unsorted table
+    /// is still counted entry by entry.
+    func testBuildIndexesSearchEqualsTheCount() {
+        func counted(_ scales: [Float], _ table: [Float], _ bound: Float) -> [Int32] {
+            scales.map { s in let v = Swift.max(s, bound); return Int32(table.dropLast().filter { $0 < v }.count) }
+        }
+        let table = GaussianConditional.defaultScaleTable()
+        var scales: [Float] = [.nan, -.infinity, .infinity, 0, -1, 0.11, Float(0.11).nextUp, 256, 1e30]
+        scales += table + table.map(\.nextUp) + table.map(\.nextDown)
+        var rng = SplitMix64(seed: 3)
+        scales += (0..<2000).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()) & 0x437f_ffff) }
+        let repeated: [Float] = [0.2, 0.2, 0.5, 0.5, 0.5, 1, 4, 4, 9]
+        let unsorted: [Float] = [1, 0.5, 4, 0.2, 9, 0.3]
+        for (t, bound) in [(table, Float(0.11)), (repeated, 0.1), (unsorted, 0.1), ([0.3], 0.1)] {
+            XCTAssertEqual(GaussianConditional.buildIndexes(scales, table: t, bound: bound), counted(scales, t, bound), "\(t)")
+        }
+    }
+
     func testBuildIndexesRoundsScalesUp() {
         let table = GaussianConditional.defaultScaleTable()
         let idx = GaussianConditional.buildIndexes([0, table[0], table[0].nextUp, table[5], 1e9], table: table, bound: 0.11)

@@ -68,6 +68,40 @@ final class DeterministicKernelTests: XCTestCase {
         }
     }
 
+    /// The right-edge columns (n not a multiple of 8) run as masked vectors: inside a wider C
+    /// (ldc > n) they give the scalar sums and never write the columns past n.
+    func testEdgeColumnsStayInsideTheirRows() {
+        var rng = SplitMix64(seed: 11)
+        for (m, n, k) in [(4, 1, 3), (4, 5, 9), (4, 20, 1152), (5, 13, 40), (1, 7, 6), (7, 23, 17)] {
+            let ldc = n + 5
+            let a = randomFloats(m * k, &rng), b = randomFloats(k * n, &rng)
+            var c = [Float](repeating: 42, count: m * ldc), twice = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    // C = A·B, then C += A·B (accumulating from the masked loads of C).
+                    for accumulate in [false, true] {
+                        c.withUnsafeMutableBufferPointer { pc in
+                            DeterministicGemm.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
+                                                       c: pc.baseAddress!, ldc: ldc, accumulate: accumulate)
+                        }
+                    }
+                    twice.withUnsafeMutableBufferPointer { pc in
+                        DeterministicGemm.scalar(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
+                                                 c: pc.baseAddress!, ldc: n, accumulate: false)
+                        DeterministicGemm.scalar(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
+                                                 c: pc.baseAddress!, ldc: n, accumulate: true)
+                    }
+                }
+            }
+            for i in 0..<m {
+                XCTAssertEqual(c[(i * ldc)..<(i * ldc + n)].map(\.bitPattern), twice[(i * n)..<(i * n + n)].map(\.bitPattern),
+                               "\(m)×\(n)×\(k) row \(i)")
+                XCTAssertEqual(Array(c[(i * ldc + n)..<(i * ldc + ldc)]), [Float](repeating: 42, count: ldc - n),
+                               "\(m)×\(n)×\(k): row \(i) was written past column \(n)")
+            }
+        }
+    }
+
     /// out[o, y, x] = act((Σ_{c, ky, kx} w · x, in that order from zero) + bias).
     private func orderedConv(_ x: FloatTensor, weight: [Float], shape: [Int], bias: [Float], stride: Int, padding: Int,
                              act: Activation) -> [Float] {

@@ -92,11 +92,23 @@ package final class GaussianConditional: @unchecked Sendable {
 
     /// `build_indexes`: for each scale, the number of table entries (excluding the last) below
     /// max(scale, bound) — the first entry ≥ the scale, capped at the last index.
+    /// On a sorted table (CompressAI's always is) the count is a binary search; any other table
+    /// is counted entry by entry. Both compare `entry < v` only, so they agree, NaN included.
     package static func buildIndexes(_ scales: [Float], table: [Float], bound: Float) -> [Int32] {
-        let head = table.dropLast()
-        return scales.map { s in
-            let v = Swift.max(s, bound)
-            return Int32(head.reduce(0) { $0 + ($1 < v ? 1 : 0) })
+        let head = Array(table.dropLast())
+        let sorted = zip(head, head.dropFirst()).allSatisfy { !($1 < $0) } && !head.contains { $0.isNaN }
+        return head.withUnsafeBufferPointer { entries in
+            scales.map { s in
+                let v = Swift.max(s, bound)
+                guard sorted else { return Int32(entries.reduce(0) { $0 + ($1 < v ? 1 : 0) }) }
+                // The first entry not below v (the entries below it are a prefix).
+                var lo = 0, hi = entries.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if entries[mid] < v { lo = mid + 1 } else { hi = mid }
+                }
+                return Int32(lo)
+            }
         }
     }
 
