@@ -20,11 +20,26 @@ struct Compress: ParsableCommand {
     @OptionGroup var memory: MemoryOption
 
     func run() throws {
-        let budget = try memory.budget()
-        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
-        try reportingErrors(output) { try refuseExisting(output, replace: force) }
+        try CompressJob(checkpoint: checkpoint, image: image, output: output, arch: arch, quality: quality, metric: metric,
+                        force: force, maxMemory: memory.maxMemory).run()
+    }
+}
+
+/// One `tinify compress`, however its command line was parsed.
+struct CompressJob {
+    var checkpoint: String, image: String, output: String
+    var arch: Architecture? = nil
+    var quality = 1
+    var metric = "mse"
+    var force = false
+    var maxMemory: String? = nil
+
+    func run() throws {
+        let budget = try MemoryOption.budget(option: maxMemory)
         guard let metricID = ["mse": 0, "ms-ssim": 1][metric] else { throw ValidationError("--metric must be mse or ms-ssim") }
         guard (1...16).contains(quality) else { throw ValidationError("--quality must be 1…16") }
+        let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
+        try reportingErrors(output) { try refuseExisting(output, replace: force) }
         var pixels: FloatTensor?
         try reportingErrors(image) { pixels = try ImageCodec.read(image, for: model, budget: budget) }
         guard let pixels else { throw ExitCode(1) }
@@ -35,6 +50,8 @@ struct Compress: ParsableCommand {
             print("\(output): \(model.architecture), \(c.file.width)×\(c.file.height), \(c.bytes.count) bytes, "
                   + "\(decimal(c.bitsPerPixel, 4)) bpp, \(decimal(c.seconds, 3)) s")
         }
+        // The model's memory goes back with the process (releasing it buffer by buffer takes longer).
+        keepUntilExit(model)
     }
 }
 
@@ -56,7 +73,23 @@ struct Decompress: ParsableCommand {
     @OptionGroup var memory: MemoryOption
 
     func run() throws {
-        let budget = try memory.budget()
+        try DecompressJob(checkpoint: checkpoint, input: input, output: output, arch: arch, bitExact: bitExact,
+                          reference: reference, latentDigest: latentDigest, force: force, maxMemory: memory.maxMemory).run()
+    }
+}
+
+/// One `tinify decompress`, however its command line was parsed.
+struct DecompressJob {
+    var checkpoint: String, input: String, output: String
+    var arch: Architecture? = nil
+    var bitExact = false
+    var reference: String? = nil
+    var latentDigest = false
+    var force = false
+    var maxMemory: String? = nil
+
+    func run() throws {
+        let budget = try MemoryOption.budget(option: maxMemory)
         let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: true, memory: budget)
         try reportingErrors(output) { try refuseExisting(output, replace: force) }
         try reportingErrors(input) {
@@ -79,5 +112,6 @@ struct Decompress: ParsableCommand {
                 print("latent sha256 \(yHat.sha256())")
             }
         }
+        keepUntilExit(model)
     }
 }

@@ -29,6 +29,13 @@ struct TinifyCommand: ParsableCommand {
             // The command owns its process: OpenBLAS runs one thread per call (the kernels
             // spread tiles over the cores), set up when a kernel first loads it.
             try? ProcessSettings.configureOpenBLAS(whenFirstUsed: true)
+            // Loaded while the checkpoint and the image are read.
+            ProcessSettings.preloadOpenBLAS()
+            if arguments.first != "eval" {
+                // One image per process: its start-up costs are most of the run.
+                useLargeHeapPages()
+                if let request = CodecRequest(arguments: arguments) { request.runAndExit() }
+            }
         } else {
             stopIdleBLASThreads()
         }

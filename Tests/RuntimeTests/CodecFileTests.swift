@@ -213,6 +213,44 @@ final class CodecFileTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("g_a is not in this model"), refused.stderr)
     }
 
+    /// compress and decompress read their plain command lines without ArgumentParser; any other
+    /// spelling (`--output=FILE`, options after `--force`, …) goes through it. Both give the same
+    /// files, the same output lines and the same errors.
+    func testPlainAndParsedCommandLinesAgree() throws {
+        let tinify = try XCTUnwrap(ToolProcess.tinifyPath(), "no tinify beside the test bundle; build with `swift build --build-tests`")
+        let dir = scratch()
+        let checkpoint = Fixtures.path("\(hyperprior)-N8-M12.pth")
+        /// stdout without the timing ("…, 0.012 s").
+        func lines(_ r: ToolProcess.Result) -> [String] {
+            r.stdoutText.split(separator: "\n").map { $0.hasSuffix(" s") ? String($0.prefix { $0 != "," }) : String($0) }
+        }
+        let plain = try ToolProcess.run(tinify, ["compress", "--checkpoint", checkpoint, image, "-o", dir + "/a.bin", "--quality", "2"])
+        let parsed = try ToolProcess.run(tinify, ["compress", "--checkpoint=\(checkpoint)", image, "--output=\(dir)/b.bin", "--quality=2"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(parsed.status, 0, parsed.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.bin")), try Data(contentsOf: URL(fileURLWithPath: dir + "/b.bin")))
+        XCTAssertEqual(lines(plain).map { $0.replacingOccurrences(of: "a.bin", with: "b.bin") }, lines(parsed))
+
+        let common = ["--checkpoint", checkpoint, dir + "/a.bin", "--reference", image, "--latent-digest", "--force"]
+        let dPlain = try ToolProcess.run(tinify, ["decompress"] + common + ["-o", dir + "/a.png"])
+        let dParsed = try ToolProcess.run(tinify, ["decompress"] + common + ["--output=\(dir)/b.png"])
+        XCTAssertEqual(dPlain.status, 0, dPlain.stderr)
+        XCTAssertEqual(dParsed.status, 0, dParsed.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.png")), try Data(contentsOf: URL(fileURLWithPath: dir + "/b.png")))
+        XCTAssertEqual(lines(dPlain).dropFirst(), lines(dParsed).dropFirst(), "psnr and latent digest")
+        XCTAssertEqual(lines(dPlain).count, 3, dPlain.stdoutText)
+
+        // Mistakes give ArgumentParser's own messages and status either way.
+        for bad in [["--quality", "17"], ["--metric", "psnr"], ["--arch", "nope"], ["--quality", "x"]] {
+            let a = try ToolProcess.run(tinify, ["compress", "--checkpoint", checkpoint, image, "-o", dir + "/c.bin"] + bad)
+            let b = try ToolProcess.run(tinify, ["compress", "--checkpoint=\(checkpoint)", image, "--output=\(dir)/c.bin"] + bad)
+            XCTAssertEqual(a.status, b.status, "\(bad)")
+            XCTAssertNotEqual(a.status, 0, "\(bad)")
+            XCTAssertEqual(a.stderr, b.stderr, "\(bad)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/c.bin"), "\(bad)")
+        }
+    }
+
     func testCommandLineCompressAndDecompress() throws {
         let tinify = try XCTUnwrap(ToolProcess.tinifyPath(), "no tinify beside the test bundle; build with `swift build --build-tests`")
         let dir = scratch()

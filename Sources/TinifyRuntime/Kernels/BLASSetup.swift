@@ -7,6 +7,7 @@
 // CPU's feature flags, before the first BLAS call. Nothing changes when the symbols are absent.
 import CBLAS
 import CLazyLibraries
+import Dispatch
 import TinifyCore
 #if canImport(Glibc)
 import Glibc
@@ -34,6 +35,15 @@ public enum ProcessSettings {
             try SystemLibraries.loadBLAS()
             BLASSetup.configure
         }
+    }
+}
+
+extension ProcessSettings {
+    /// Starts loading OpenBLAS (and its set-up, when `configureOpenBLAS(whenFirstUsed:)` asked
+    /// for it) on a background thread, so that a command which will need it does not wait the
+    /// ~5 ms of loading at its first kernel. A failure is left for that kernel to report.
+    public static func preloadOpenBLAS() {
+        DispatchQueue.global().async { try? SystemLibraries.loadBLAS() }
     }
 }
 
