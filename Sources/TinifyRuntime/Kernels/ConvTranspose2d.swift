@@ -19,9 +19,14 @@ package final class ConvTranspose2d: @unchecked Sendable {
     package let name: String
     /// The bias, one per output channel.
     package let bias: [Float]?
-    /// The Winograd kernel (5×5, stride 2, for outputs of at least `Conv2d.winogradMinPixels`
-    /// pixels) and the per-phase correlations (every other case), each made on first use: the
-    /// weight transform and repacking are the costly part of building a model.
+    /// Outputs of fewer pixels per channel than this skip Winograd: `Conv2d.winogradMinPixels`,
+    /// or 128×128 with the F(4×4) tile of g_s, whose weight transform repays itself sooner (an
+    /// mbt2018 q3 decode at 768×512 takes 8 % less with its second deconvolution on Winograd; a
+    /// 300×200 one the same).
+    let winogradMinPixels: Int
+    /// The Winograd kernel (5×5, stride 2, for outputs of at least `winogradMinPixels` pixels)
+    /// and the per-phase correlations (every other case), each made on first use: the weight
+    /// transform and repacking are the costly part of building a model.
     private let deferredWinograd: Deferred<any WinogradKernel>?
     private let deferredPhases: Deferred<[(py: Int, px: Int, kernel: GemmConvKernel)]>
     var phases: [(py: Int, px: Int, kernel: GemmConvKernel)] { deferredPhases.value }
@@ -35,6 +40,7 @@ package final class ConvTranspose2d: @unchecked Sendable {
         }
         inChannels = shape[0]; outChannels = shape[1]; kernel = shape[2]; self.name = name
         self.stride = stride; self.padding = padding; self.outputPadding = outputPadding; self.bias = bias
+        winogradMinPixels = tile == .f4 ? 128 * 128 : Conv2d.winogradMinPixels
         let (ci, co, k) = (shape[0], shape[1], shape[2])
         deferredWinograd = k == 5 && stride == 2 && padding == 2 && outputPadding == 1
             ? Deferred { Winograd.transposed5x5(tile, weight: weight, inC: ci, outC: co, bias: bias) } : nil
@@ -102,7 +108,7 @@ package final class ConvTranspose2d: @unchecked Sendable {
         }
         if case .fast = mode {
             try SystemLibraries.loadBLAS()
-            if let winograd = deferredWinograd, x.h * x.w * stride * stride >= Conv2d.winogradMinPixels { return winograd.value(x, act) }
+            if let winograd = deferredWinograd, x.h * x.w * stride * stride >= winogradMinPixels { return winograd.value(x, act) }
         }
         let (oh, ow) = outputSize(x.h, x.w)
         let s = stride, co = outChannels
