@@ -21,49 +21,52 @@ final class DeterministicKernelTests: XCTestCase {
         (zip(a, b).map { abs($0 - $1) }.max() ?? .infinity) / max(1, b.map(abs).max() ?? 0)
     }
 
+    /// Which of DeterministicGemm's products to run: the dispatched one (AVX where the CPU has it),
+    /// the Swift vector one or the scalar reference.
+    private enum Product { case dispatched, vector, scalar }
+
+    /// `c (m × n, row stride ldc) = a (m × k) · b (k × n)`, or `c +=` with `accumulate`, by `product`.
+    private func multiply(_ product: Product, m: Int, n: Int, k: Int, _ a: [Float], _ b: [Float], into c: inout [Float],
+                          ldc: Int, accumulate: Bool = false) {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    let (a, b, c) = (pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)
+                    switch product {
+                    case .dispatched:
+                        DeterministicGemm.multiply(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: ldc, accumulate: accumulate)
+                    case .vector:
+                        DeterministicGemm.vector(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: ldc, accumulate: accumulate)
+                    case .scalar:
+                        DeterministicGemm.scalar(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: ldc, accumulate: accumulate)
+                    }
+                }
+            }
+        }
+    }
+
     func testVectorAndScalarProductsAgreeBitForBit() {
         var rng = SplitMix64(seed: 7)
         for (m, n, k) in [(1, 1, 1), (1, 7, 5), (1, 8, 64), (1, 33, 17), (1, 100, 96), (3, 31, 9), (4, 8, 1), (4, 32, 75),
                           (5, 70, 200), (13, 9, 0), (16, 257, 48)] {
             let a = randomFloats(m * k, &rng), b = randomFloats(k * n, &rng)
             var fast = [Float](repeating: .nan, count: m * n), slow = fast, swiftVector = fast
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    fast.withUnsafeMutableBufferPointer { pc in
-                        DeterministicGemm.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
-                                                   c: pc.baseAddress!, ldc: n)
-                    }
-                    swiftVector.withUnsafeMutableBufferPointer { pc in
-                        DeterministicGemm.vector(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
-                                                 c: pc.baseAddress!, ldc: n, accumulate: false)
-                    }
-                    slow.withUnsafeMutableBufferPointer { pc in
-                        DeterministicGemm.scalar(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
-                                                 c: pc.baseAddress!, ldc: n, accumulate: false)
-                    }
-                }
-            }
+            multiply(.dispatched, m: m, n: n, k: k, a, b, into: &fast, ldc: n)
+            multiply(.vector, m: m, n: n, k: k, a, b, into: &swiftVector, ldc: n)
+            multiply(.scalar, m: m, n: n, k: k, a, b, into: &slow, ldc: n)
             XCTAssertEqual(fast.map(\.bitPattern), slow.map(\.bitPattern), "\(m)×\(n)×\(k)")
             XCTAssertEqual(swiftVector.map(\.bitPattern), slow.map(\.bitPattern), "\(m)×\(n)×\(k) (Swift vectors)")
             // The same sum in two accumulating calls (k₁ then the rest) gives the same bits.
             guard k > 1 else { continue }
             let k1 = k / 3 + 1
             var split = [Float](repeating: .nan, count: m * n)
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    split.withUnsafeMutableBufferPointer { pc in
-                        var first = [Float](repeating: 0, count: m * k1), rest = [Float](repeating: 0, count: m * (k - k1))
-                        for i in 0..<m {
-                            for p in 0..<k1 { first[i * k1 + p] = pa[i * k + p] }
-                            for p in k1..<k { rest[i * (k - k1) + p - k1] = pa[i * k + p] }
-                        }
-                        DeterministicGemm.multiply(m: m, n: n, k: k1, a: first, lda: k1, b: pb.baseAddress!, ldb: n,
-                                                   c: pc.baseAddress!, ldc: n)
-                        DeterministicGemm.multiply(m: m, n: n, k: k - k1, a: rest, lda: k - k1, b: pb.baseAddress! + k1 * n, ldb: n,
-                                                   c: pc.baseAddress!, ldc: n, accumulate: true)
-                    }
-                }
+            var first = [Float](repeating: 0, count: m * k1), rest = [Float](repeating: 0, count: m * (k - k1))
+            for i in 0..<m {
+                for p in 0..<k1 { first[i * k1 + p] = a[i * k + p] }
+                for p in k1..<k { rest[i * (k - k1) + p - k1] = a[i * k + p] }
             }
+            multiply(.dispatched, m: m, n: n, k: k1, first, Array(b[..<(k1 * n)]), into: &split, ldc: n)
+            multiply(.dispatched, m: m, n: n, k: k - k1, rest, Array(b[(k1 * n)...]), into: &split, ldc: n, accumulate: true)
             XCTAssertEqual(split.map(\.bitPattern), slow.map(\.bitPattern), "\(m)×\(n)×\(k) split at \(k1)")
         }
     }
@@ -76,23 +79,11 @@ final class DeterministicKernelTests: XCTestCase {
             let ldc = n + 5
             let a = randomFloats(m * k, &rng), b = randomFloats(k * n, &rng)
             var c = [Float](repeating: 42, count: m * ldc), twice = [Float](repeating: .nan, count: m * n)
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    // C = A·B, then C += A·B (accumulating from the masked loads of C).
-                    for accumulate in [false, true] {
-                        c.withUnsafeMutableBufferPointer { pc in
-                            DeterministicGemm.multiply(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
-                                                       c: pc.baseAddress!, ldc: ldc, accumulate: accumulate)
-                        }
-                    }
-                    twice.withUnsafeMutableBufferPointer { pc in
-                        DeterministicGemm.scalar(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
-                                                 c: pc.baseAddress!, ldc: n, accumulate: false)
-                        DeterministicGemm.scalar(m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: n,
-                                                 c: pc.baseAddress!, ldc: n, accumulate: true)
-                    }
-                }
-            }
+            // C = A·B, then C += A·B (accumulating from the masked loads of C).
+            multiply(.dispatched, m: m, n: n, k: k, a, b, into: &c, ldc: ldc)
+            multiply(.dispatched, m: m, n: n, k: k, a, b, into: &c, ldc: ldc, accumulate: true)
+            multiply(.scalar, m: m, n: n, k: k, a, b, into: &twice, ldc: n)
+            multiply(.scalar, m: m, n: n, k: k, a, b, into: &twice, ldc: n, accumulate: true)
             for i in 0..<m {
                 XCTAssertEqual(c[(i * ldc)..<(i * ldc + n)].map(\.bitPattern), twice[(i * n)..<(i * n + n)].map(\.bitPattern),
                                "\(m)×\(n)×\(k) row \(i)")
