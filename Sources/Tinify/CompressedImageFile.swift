@@ -9,6 +9,11 @@ import TinifyRuntime
 
 /// A compressed image: which model wrote it, the original size and the rANS strings.
 public struct CompressedImageFile: Equatable, Sendable {
+    /// The model ids of codec.py's header: the index in `compressai.zoo.image_models`, for the
+    /// architectures Tinify codes (the first seven; the VBR models, ids 7–9 there, are not coded yet).
+    public static let modelIDs: [Architecture] = [
+        .bmshj2018Factorized, .bmshj2018FactorizedReLU, .bmshj2018Hyperprior, .mbt2018Mean, .mbt2018, .cheng2020Anchor, .cheng2020Attention,
+    ]
     /// The architecture whose model id (its index in the zoo order) the header holds.
     public var architecture: Architecture
     /// 0 for MSE-trained weights, 1 for MS-SSIM (codec.py's `metric_ids`).
@@ -40,7 +45,9 @@ public struct CompressedImageFile: Equatable, Sendable {
 
     /// The file's bytes. Throws when a field does not fit its slot.
     public func encoded() throws -> [UInt8] {
-        let id = Architecture.allCases.firstIndex(of: architecture) ?? 0
+        guard let id = Self.modelIDs.firstIndex(of: architecture) else {
+            throw CodingError.badContainer("\(architecture.rawValue) has no model id in this format")
+        }
         guard (0...15).contains(metric), (1...16).contains(quality), (1...255).contains(bitDepth),
               (1...2).contains(latents.strings.count), latents.strings.allSatisfy({ $0.count == 1 }), latents.shape.count == 2 else {
             throw CodingError.badContainer("metric \(metric), quality \(quality), bit depth \(bitDepth) or batch size do not fit the format")
@@ -78,7 +85,7 @@ public struct CompressedImageFile: Equatable, Sendable {
             return v
         }
         let id = try u8()
-        guard id < Architecture.allCases.count else { throw CodingError.badContainer("unknown model id \(id)") }
+        guard id < Self.modelIDs.count else { throw CodingError.badContainer("unknown model id \(id)") }
         let code = try u8()
         let height = try u32(), width = try u32()
         guard height > 0, width > 0, height <= maxPixels, width <= maxPixels, height * width <= maxPixels else {
@@ -99,7 +106,7 @@ public struct CompressedImageFile: Equatable, Sendable {
             at += length
         }
         guard at == bytes.count else { throw CodingError.badContainer("\(bytes.count - at) bytes after the last string") }
-        self.init(architecture: Architecture.allCases[id], metric: code >> 4, quality: (code & 15) + 1,
+        self.init(architecture: Self.modelIDs[id], metric: code >> 4, quality: (code & 15) + 1,
                   height: height, width: width, bitDepth: depth, latents: CompressedLatents(strings: strings, shape: shape))
     }
 }

@@ -20,9 +20,10 @@ package enum WeightWriting {
             if given == nil, let r = report {
                 for d in r.architecture.declarations(r.hyperparameters) { roles[d.key] = d.role.torchRole }
             }
-            let attrs = HDF5RootAttributes(architecture: report?.architecture.rawValue, N: report?.hyperparameters.N,
+            var attrs = HDF5RootAttributes(architecture: report?.architecture.rawValue, N: report?.hyperparameters.N,
                                            M: report?.hyperparameters.M, sourceContainer: sourceContainer,
                                            producer: "Tinify \(TinifyVersion.string)")
+            attrs.hyperparameters = report.map { hyperparameterAttributes($0.hyperparameters) } ?? [:]
             try HDF5WeightWriter.write(entries: entries, attributes: attrs, roles: roles, to: path, compress: compress,
                                        replace: replace, progress: progress, sourceSHA256: sourceSHA256)
         case .torch:
@@ -33,8 +34,18 @@ package enum WeightWriting {
                 meta["architecture"] = r.architecture.rawValue
                 meta["N"] = String(r.hyperparameters.N)
                 meta["M"] = String(r.hyperparameters.M)
+                meta.merge(hyperparameterAttributes(r.hyperparameters)) { a, _ in a }
             }
             try SafetensorsWriter.write(entries: entries, metadata: meta, to: path, replace: replace, progress: progress)
         }
+    }
+
+    /// The hyperparameters beyond N and M, as string attributes: ELIC's `groups` (`16,16,32,64,192`)
+    /// and a VBR model's `vr_entbttlnck` (`true`), each only when set.
+    static func hyperparameterAttributes(_ h: Hyperparameters) -> [String: String] {
+        var out: [String: String] = [:]
+        if !h.groups.isEmpty { out["groups"] = h.groups.map(String.init).joined(separator: ",") }
+        if h.variableRateBottleneck { out["vr_entbttlnck"] = "true" }
+        return out
     }
 }

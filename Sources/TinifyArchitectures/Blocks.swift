@@ -1,7 +1,8 @@
 // TinifyArchitectures: the residual and attention blocks of Cheng et al. 2020
 // ("Learned Image Compression with Discretized Gaussian Mixture Likelihoods and Attention
 // Modules", CVPR 2020), mirroring compressai.layers.ResidualBlock, ResidualBlockWithStride,
-// ResidualBlockUpsample, AttentionBlock and MaskedConv2d.
+// ResidualBlockUpsample, AttentionBlock, MaskedConv2d and CheckerboardMaskedConv2d, and ELIC's
+// ResidualBottleneckBlock (He et al. 2022, compressai.models.sensetime).
 
 /// `ResidualBlock(in, out)`: conv1 3×3 → LReLU → conv2 3×3 → LReLU, + identity (or `skip` 1×1).
 package struct ResidualBlock: Sendable {
@@ -90,7 +91,25 @@ package struct AttentionBlock: Sendable {
     }
 }
 
-/// `MaskedConv2d(in, out, 5, mask_type='A')`: a conv whose `mask` buffer is in the state dict.
+/// `ResidualBottleneckBlock(in, out)` (ELIC): 1×1 in→mid, ReLU, 3×3 mid→mid, ReLU, 1×1 mid→out,
+/// plus the identity (or a 1×1 `skip` when in ≠ out); mid = ⌊min(in, out)/2⌋.
+package struct ResidualBottleneckBlock: Sendable {
+    /// The convs.
+    package let conv1: Conv2d, conv2: Conv2d, conv3: Conv2d
+    /// The 1×1 skip conv, present only when in ≠ out.
+    package let skip: Conv2d?
+
+    /// Declares the block; `mid` is ⌊min(in, out)/2⌋ as a formula (ELIC: N/2).
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim, mid: Dim, sameWidth: Bool = true) {
+        conv1 = s.child("conv1", "Conv2d") { Conv2d($0, input, mid, kernel: 1) }
+        conv2 = s.child("conv2", "Conv2d") { Conv2d($0, mid, mid, kernel: 3) }
+        conv3 = s.child("conv3", "Conv2d") { Conv2d($0, mid, output, kernel: 1) }
+        skip = sameWidth ? nil : s.child("skip", "Conv2d") { Conv2d($0, input, output, kernel: 1) }
+    }
+}
+
+/// `MaskedConv2d(in, out, 5, mask_type='A')` (mbt2018's serial context) or
+/// `CheckerboardMaskedConv2d` (the two-pass context): a conv whose `mask` buffer is in the state dict.
 /// Saved weights may hold non-zero masked taps: apply the mask before use.
 package struct MaskedConv2d: Sendable {
     /// The conv (weight and bias).

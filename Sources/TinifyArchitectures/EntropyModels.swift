@@ -15,25 +15,40 @@ package struct EntropyBottleneck: Sendable {
     /// `matrices.k`, `biases.k` (k = 0…4) and `factors.k` (k = 0…3).
     package let matrices: [BoundTensor], biases: [BoundTensor], factors: [BoundTensor]
 
-    /// Declares an entropy bottleneck over `channels`.
-    package init(_ s: ParameterScope, _ channels: Dim) {
+    /// Whether this is an `EntropyBottleneckVbr` (the VBR models' `vr_entbttlnck=True`), whose
+    /// filters are named `_matrixK`, `_biasK`, `_factorK` and come before the quantiles.
+    package let variableRate: Bool
+
+    /// Declares an entropy bottleneck over `channels` (an `EntropyBottleneckVbr` when `variableRate`).
+    package init(_ s: ParameterScope, _ channels: Dim, variableRate: Bool = false) {
+        self.variableRate = variableRate
+        let widths = [1, 3, 3, 3, 3, 1]
+        func matrix(_ l: ParameterScope, _ k: Int, _ name: String) -> BoundTensor {
+            l.tensor(name, [channels, .const(widths[k + 1]), .const(widths[k])])
+        }
+        func column(_ l: ParameterScope, _ k: Int, _ name: String) -> BoundTensor { l.tensor(name, [channels, .const(widths[k + 1]), .const(1)]) }
+        var filters: (m: [BoundTensor], b: [BoundTensor], f: [BoundTensor]) = ([], [], [])
+        if variableRate {
+            // EntropyBottleneckVbr registers `_matrixK`, `_biasK`, `_factorK` filter by filter.
+            for k in 0..<5 {
+                filters.m.append(matrix(s, k, "_matrix\(k)"))
+                filters.b.append(column(s, k, "_bias\(k)"))
+                if k < 4 { filters.f.append(column(s, k, "_factor\(k)")) }
+            }
+        }
         quantiles = s.tensor("quantiles", [channels, .const(1), .const(3)])
         offset = s.tensor("_offset", [channels], role: .dynamicBuffer, kind: .integer)
         quantizedCDF = s.tensor("_quantized_cdf", [channels, .dynamic("L")], role: .dynamicBuffer, kind: .integer)
         cdfLength = s.tensor("_cdf_length", [channels], role: .dynamicBuffer, kind: .integer)
         target = s.tensor("target", [.const(3)], role: .buffer)
         likelihoodBound = s.child("likelihood_lower_bound", "LowerBound") { $0.tensor("bound", [.const(1)], role: .buffer) }
-        let widths = [1, 3, 3, 3, 3, 1]
-        matrices = s.child("matrices", "ParameterList") { l in
-            (0..<5).map { l.tensor(String($0), [channels, .const(widths[$0 + 1]), .const(widths[$0])]) }
+        if !variableRate {
+            filters.m = s.child("matrices", "ParameterList") { l in (0..<5).map { matrix(l, $0, String($0)) } }
+            filters.b = s.child("biases", "ParameterList") { l in (0..<5).map { column(l, $0, String($0)) } }
+            filters.f = s.child("factors", "ParameterList") { l in (0..<4).map { column(l, $0, String($0)) } }
         }
-        biases = s.child("biases", "ParameterList") { l in
-            (0..<5).map { l.tensor(String($0), [channels, .const(widths[$0 + 1]), .const(1)]) }
-        }
-        factors = s.child("factors", "ParameterList") { l in
-            (0..<4).map { l.tensor(String($0), [channels, .const(widths[$0 + 1]), .const(1)]) }
-        }
-        CDFTables.check(s, offset: offset, cdf: quantizedCDF, length: cdfLength, module: "EntropyBottleneck")
+        (matrices, biases, factors) = filters
+        CDFTables.check(s, offset: offset, cdf: quantizedCDF, length: cdfLength, module: variableRate ? "EntropyBottleneckVbr" : "EntropyBottleneck")
     }
 }
 

@@ -8,6 +8,13 @@ package struct KeyRule: Sendable {
     public let name: String
     /// The new key, or nil when the rule does not apply.
     public let apply: @Sendable (String) -> String?
+    /// Whether the rule applies to a state dict with these keys at all.
+    public let applies: @Sendable ([String]) -> Bool
+
+    /// A rule named `name`, applied to every key of the state dicts `applies` accepts.
+    init(name: String, applies: @escaping @Sendable ([String]) -> Bool = { _ in true }, apply: @escaping @Sendable (String) -> String?) {
+        self.name = name; self.applies = applies; self.apply = apply
+    }
 }
 
 /// A rule that fired: its name and how many keys it renamed.
@@ -22,7 +29,10 @@ public struct RenameRecord: Sendable, Equatable {
 
 /// The ordered key-migration rules.
 package enum KeyMigration {
-    /// `module.` (DataParallel), `.downsample.` → `.skip.`, v1 `_biases.K` lists and 1.1 `_biasK` names.
+    /// `module.` (DataParallel), `.downsample.` → `.skip.`, v1 `_biases.K` lists, 1.1 `_biasK`
+    /// names (except in a VBR model's `EntropyBottleneckVbr`, which keeps them: CompressAI does not
+    /// rename them there), and the latent-codec layout of CompressAI after 1.2.8 (PR #352:
+    /// `latent_codec.{h_a,h_s}`, `latent_codec.z.entropy_bottleneck`) to 1.2.8's `latent_codec.hyper.*`.
     public static let rules: [KeyRule] = [
         KeyRule(name: "strip-module-prefix") { $0.hasPrefix("module.") ? String($0.dropFirst(7)) : nil },
         KeyRule(name: "downsample-to-skip") { $0.utf8Range(of: ".downsample.") != nil ? $0.replacingAll(".downsample.", with: ".skip.") : nil },
@@ -32,9 +42,16 @@ package enum KeyMigration {
             }
             return nil
         },
-        KeyRule(name: "entropy-bottleneck-1.1-names") { key in
+        KeyRule(name: "entropy-bottleneck-1.1-names", applies: { keys in !keys.contains { $0.hasPrefix("gayn2zqstep.") || $0.hasPrefix("lower_bound_zqstep.") } }) { key in
             for (old, new) in [("_bias", "biases."), ("_matrix", "matrices."), ("_factor", "factors.")] {
                 if let r = renameEntropyBottleneck(key, old: old, new: new, digitsOnly: true) { return r }
+            }
+            return nil
+        },
+        KeyRule(name: "latent-codec-hyper-layout") { key in
+            for (old, new) in [("latent_codec.h_a.", "latent_codec.hyper.h_a."), ("latent_codec.h_s.", "latent_codec.hyper.h_s."),
+                               ("latent_codec.z.entropy_bottleneck.", "latent_codec.hyper.entropy_bottleneck.")] where key.hasPrefix(old) {
+                return new + key.dropFirst(old.count)
             }
             return nil
         },
@@ -54,7 +71,7 @@ package enum KeyMigration {
     public static func migrate(_ keys: [String]) -> (keys: [String], fired: [RenameRecord]) {
         var keys = keys
         var fired: [RenameRecord] = []
-        for rule in rules {
+        for rule in rules where rule.applies(keys) {
             var n = 0
             for i in keys.indices { if let k = rule.apply(keys[i]) { keys[i] = k; n += 1 } }
             if n > 0 { fired.append(RenameRecord(rule: rule.name, count: n)) }

@@ -22,6 +22,12 @@ package enum Layer: Sendable {
     case residualUpsample(ResidualBlockUpsample)
     /// `AttentionBlock`.
     case attention(AttentionBlock)
+    /// ELIC's `ResidualBottleneckBlock`.
+    case residualBottleneck(ResidualBottleneckBlock)
+    /// `nn.Linear` (the VBR models' small networks).
+    case linear(Linear)
+    /// `nn.Softplus` (no tensors).
+    case softplus
 }
 
 extension SequentialScope {
@@ -51,4 +57,12 @@ extension SequentialScope {
     package func residualUpsample(_ i: Dim, _ o: Dim) -> Layer { .residualUpsample(next("ResidualBlockUpsample") { ResidualBlockUpsample($0, i, o) }) }
     /// An attention block.
     package func attention(_ n: Dim) -> Layer { .attention(next("AttentionBlock") { AttentionBlock($0, n) }) }
+    /// ELIC's residual bottleneck block from `n` to `n` channels (middle width n/2).
+    package func residualBottleneck(_ n: Dim, mid: Dim) -> Layer {
+        .residualBottleneck(next("ResidualBottleneckBlock") { ResidualBottleneckBlock($0, n, n, mid: mid) })
+    }
+    /// A linear layer from `i` to `o` features.
+    package func linear(_ i: Dim, _ o: Dim) -> Layer { .linear(next("Linear") { Linear($0, i, o) }) }
+    /// Softplus (no tensors).
+    package func softplus() -> Layer { slot(); return .softplus }
 }

@@ -90,3 +90,17 @@ package struct SubpelConv: Sendable {
         s.child("0", "Conv2d") { Conv2d($0, input, output.times(r * r), kernel: 3) }
     }
 }
+
+/// `nn.Linear(in, out)` with bias: weight (out, in), bias (out).
+package struct Linear: Sendable {
+    /// Weight (out, in).
+    package let weight: BoundTensor
+    /// Bias (out).
+    package let bias: BoundTensor
+
+    /// Declares a linear layer from `input` to `output` features.
+    package init(_ s: ParameterScope, _ input: Dim, _ output: Dim) {
+        weight = s.tensor("weight", [output, input])
+        bias = s.tensor("bias", [output])
+    }
+}

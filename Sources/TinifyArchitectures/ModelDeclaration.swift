@@ -18,11 +18,28 @@ package struct ModelDeclaration: Sendable {
     package var entropyParameters: [Layer] = []
     /// The masked 5×5 context model (autoregressive models).
     package var contextPrediction: MaskedConv2d?
+    /// The variable-rate models' gain and small networks (nil for every other model).
+    package var variableRate: VariableRateModules?
+    /// The checkerboard latent codecs: one for cheng2020-anchor-checkerboard, one per channel
+    /// group for ELIC (empty for every other model).
+    package var checkerboard: [CheckerboardLatentCodec] = []
+    /// ELIC's channel-context transforms, for groups 1…G−1 (`latent_codec.y.channel_context.y{k}`).
+    package var channelContext: [[Layer]] = []
 
-    /// Starts a declaration with CompressAI's first module, `entropy_bottleneck` over `channels`.
+    /// Starts a declaration with CompressAI's first module, `entropy_bottleneck` over `channels`
+    /// (an `EntropyBottleneckVbr` when the hyperparameters ask for the variable-rate bottleneck).
     package init(_ s: ParameterScope, bottleneck channels: Dim) {
         hyperparameters = s.hyperparameters
-        entropyBottleneck = s.child("entropy_bottleneck", "EntropyBottleneck") { EntropyBottleneck($0, channels) }
+        let vbr = s.hyperparameters.variableRateBottleneck
+        entropyBottleneck = s.child("entropy_bottleneck", vbr ? "EntropyBottleneckVbr" : "EntropyBottleneck") {
+            EntropyBottleneck($0, channels, variableRate: vbr)
+        }
+    }
+
+    /// A declaration whose entropy bottleneck was declared elsewhere (inside a latent codec).
+    package init(_ h: Hyperparameters, entropyBottleneck: EntropyBottleneck) {
+        hyperparameters = h
+        self.entropyBottleneck = entropyBottleneck
     }
 
     /// N, the channels of the transforms.
@@ -38,10 +55,7 @@ package struct ModelDeclaration: Sendable {
     /// Declares mbt2018's context model over `c` latent channels: `entropy_parameters` (1×1
     /// convs 4c → 10c/3 → 8c/3 → 2c with LeakyReLU) and `context_prediction` (masked 5×5, c → 2c).
     package mutating func declareContextModel(_ s: ParameterScope, _ c: (Int, Int) -> Dim) {
-        entropyParameters = s.sequential("entropy_parameters") { q in
-            [q.conv(c(12, 3), c(10, 3), k: 1, stride: 1), q.leakyReLU(), q.conv(c(10, 3), c(8, 3), k: 1, stride: 1), q.leakyReLU(),
-             q.conv(c(8, 3), c(6, 3), k: 1, stride: 1)]
-        }
+        entropyParameters = s.sequential("entropy_parameters") { Self.mbt2018EntropyParameters($0, c) }
         contextPrediction = s.child("context_prediction", "MaskedConv2d") { MaskedConv2d($0, c(1, 1), c(2, 1)) }
     }
 }
@@ -57,6 +71,12 @@ extension Architecture {
         case .mbt2018: return .jointAutoregressiveHierarchicalPriors(s)
         case .cheng2020Anchor: return .cheng2020(s, attention: false)
         case .cheng2020Attention: return .cheng2020(s, attention: true)
+        case .bmshj2018HyperpriorVbr: return .variableRate(s) { .scaleHyperprior($0) }
+        case .mbt2018MeanVbr: return .variableRate(s) { .meanScaleHyperprior($0) }
+        case .mbt2018Vbr: return .variableRate(s, scaleToContext: true) { .jointAutoregressiveHierarchicalPriors($0) }
+        case .cheng2020AnchorCheckerboard: return .cheng2020AnchorCheckerboard(s)
+        case .elic2022Official: return .elic2022(s, chandelier: false)
+        case .elic2022Chandelier: return .elic2022(s, chandelier: true)
         }
     }
 }

@@ -10,7 +10,7 @@ public enum ModelPart: String, Sendable, CaseIterable {
     case decoder
 
     /// The key prefixes (transforms) this side does without.
-    public var droppedPrefixes: [String] { self == .encoder ? ["g_s."] : ["g_a.", "h_a."] }
+    public var droppedPrefixes: [String] { self == .encoder ? ["g_s."] : ["g_a.", "h_a.", "latent_codec.hyper.h_a."] }
 
     /// Whether `key` belongs to this side.
     public func keeps(_ key: String) -> Bool { !droppedPrefixes.contains { key.hasPrefix($0) } }

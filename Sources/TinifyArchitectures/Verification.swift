@@ -43,7 +43,7 @@ public enum ArchitectureError: Error, CustomStringConvertible {
         case .noArchitectureFits(let c?):
             return "no architecture fits; closest is \(c.architecture.rawValue) (\(c.hyperparameters)) with \(c.problems.count) problems: "
                 + c.problems.prefix(12).map(\.description).joined(separator: "; ") + (c.problems.count > 12 ? "; …" : "")
-        case .noArchitectureFits(nil): return "no architecture fits (no g_a.0 weight to infer N from)"
+        case .noArchitectureFits(nil): return "no architecture fits (no key any architecture infers N from: g_a.0.weight, g_a.0.conv1.weight or a decoder's g_s/h_s)"
         case .unknownArchitecture(let n): return "unknown architecture '\(n)' (known: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
         }
     }
@@ -51,15 +51,37 @@ public enum ArchitectureError: Error, CustomStringConvertible {
 
 extension Architecture {
     /// N and M as `from_state_dict` infers them; without g_a's first layer (a decoder's state
-    /// dict, or a broken one), from the synthesis transform's first layer instead (`g_s.0.weight` is [M, N, 5, 5];
-    /// `g_s.0.conv1.weight` is [N, N, 3, 3]).
+    /// dict, or a broken one), from the synthesis side instead (`decoderProbe`). For ELIC, the
+    /// channel groups too (from each group's context model), and for the VBR models whether
+    /// the bottleneck is the variable-rate one (its `gayn2zqstep`, `lower_bound_zqstep` or
+    /// `_matrixK` keys).
     public func inferHyperparameters(_ tensors: [String: Tensor]) throws -> Hyperparameters {
+        var h = try inferWidths(tensors)
+        if self == .bmshj2018HyperpriorVbr || self == .mbt2018MeanVbr {
+            h.variableRateBottleneck = tensors.keys.contains {
+                $0.hasPrefix("gayn2zqstep.") || $0.hasPrefix("lower_bound_zqstep.") || $0.hasPrefix("entropy_bottleneck._matrix")
+            }
+        }
+        if hasChannelGroups { h.groups = Self.inferGroups(tensors, M: h.M) }
+        return h
+    }
+
+    /// The decoder-side key N and M are read from when g_a's is absent: its shape and the
+    /// dimensions that hold N and M.
+    var decoderProbe: (key: String, n: Int, m: Int) {
+        switch self {
+        case .cheng2020Anchor, .cheng2020Attention: return ("h_s.0.weight", 0, 0)
+        case .cheng2020AnchorCheckerboard: return ("latent_codec.hyper.h_s.0.weight", 0, 0)
+        case .elic2022Official, .elic2022Chandelier: return ("g_s.1.weight", 1, 0)
+        default: return ("g_s.0.weight", 1, 0)
+        }
+    }
+
+    private func inferWidths(_ tensors: [String: Tensor]) throws -> Hyperparameters {
         let (nKey, mKey) = probes
         if tensors[nKey] == nil {
-            let key = mEqualsN ? "h_s.0.weight" : "g_s.0.weight"
-            if let t = tensors[key], t.shape.count == 4 {
-                return mEqualsN ? Hyperparameters(N: t.shape[0], M: t.shape[0]) : Hyperparameters(N: t.shape[1], M: t.shape[0])
-            }
+            let probe = decoderProbe
+            if let t = tensors[probe.key], t.shape.count == 4 { return Hyperparameters(N: t.shape[probe.n], M: t.shape[probe.m]) }
         }
         guard let n = tensors[nKey], n.shape.count == 4 else { throw ArchitectureError.cannotInferHyperparameters(architecture: rawValue, key: nKey) }
         guard let mKey else { return Hyperparameters(N: n.shape[0], M: n.shape[0]) }
@@ -67,10 +89,53 @@ extension Architecture {
         return Hyperparameters(N: n.shape[0], M: m.shape[0])
     }
 
+    /// ELIC's groups: as many as there are consecutive `latent_codec.y.latent_codec.y{k}.` codecs
+    /// from k = 0, each as wide as its context model's input (or half its outputs); CompressAI's
+    /// default `[16, 16, 32, 64, M − 128]` when the state dict has no group codec at all.
+    static func inferGroups(_ tensors: [String: Tensor], M: Int) -> [Int] {
+        let marker = "latent_codec.y.latent_codec.y"
+        var present = Set<Int>()
+        for key in tensors.keys where key.hasPrefix(marker) {
+            let digits = key.dropFirst(marker.count).prefix { $0.isASCII && $0.isNumber }
+            if digits.count <= 6, let k = Int(digits), key.dropFirst(marker.count + digits.count).hasPrefix(".") { present.insert(k) }
+        }
+        var count = 0
+        while present.contains(count) { count += 1 }
+        guard count > 0 else { return defaultGroups(M: M) }
+        return (0..<count).map { k in
+            let codec = "\(marker)\(k)."
+            for (key, dim, divisor) in [("context_prediction.weight", 1, 1), ("context_prediction.mask", 1, 1), ("context_prediction.weight", 0, 2),
+                                        ("entropy_parameters.4.weight", 0, 2)] {
+                if let t = tensors[codec + key], t.shape.count == 4 { return t.shape[dim] / divisor }
+            }
+            if let t = tensors["latent_codec.y.channel_context.y\(k).4.weight"], t.shape.count == 4 { return t.shape[0] / 2 }
+            return 0
+        }
+    }
+
     /// Binds `stateDict` to this architecture (N, M inferred unless given) and reports every problem.
+    ///
+    /// When the inferred N and M leave problems, the decoder side's reading of them is tried too,
+    /// and the reading with fewer problems is reported: a mis-shaped `g_a.0.weight` is then one
+    /// problem, not every N-wide tensor of the model.
     package func verify(_ stateDict: CheckpointWeights, hyperparameters given: Hyperparameters? = nil) throws -> (report: VerificationReport, model: ModelDeclaration) {
+        if let given { return bind(stateDict, given) }
         let tensors = stateDict.byKey
-        let h = try given ?? inferHyperparameters(tensors)
+        let inferred = try inferHyperparameters(tensors)
+        let first = bind(stateDict, inferred)
+        let probe = decoderProbe
+        guard !first.report.ok, let t = tensors[probe.key], t.shape.count == 4 else { return first }
+        var other = inferred
+        (other.N, other.M) = (t.shape[probe.n], t.shape[probe.m])
+        if hasChannelGroups { other.groups = Self.inferGroups(tensors, M: other.M) }
+        guard other != inferred else { return first }
+        let second = bind(stateDict, other)
+        return second.report.problems.count < first.report.problems.count ? second : first
+    }
+
+    /// Binds `stateDict` to this architecture at `h` and reports every problem.
+    private func bind(_ stateDict: CheckpointWeights, _ h: Hyperparameters) -> (report: VerificationReport, model: ModelDeclaration) {
+        let tensors = stateDict.byKey
         let scope = ParameterScope(binding: tensors, h)
         let model = declare(scope)
         var problems = scope.problems
@@ -111,7 +176,7 @@ package enum ArchitectureDetector {
     }
 
     /// Every architecture, the ones whose fingerprint keys the state dict has first (so the
-    /// usual case binds one architecture, not seven). The order only saves time: every
+    /// usual case binds one architecture, not thirteen). The order only saves time: every
     /// candidate is still checked in full until one fits.
     static func likelyOrder(_ stateDict: CheckpointWeights) -> [Architecture] {
         let keys = Set(stateDict.entries.map(\.key))
@@ -123,6 +188,10 @@ package enum ArchitectureDetector {
             case .mbt2018Mean, .bmshj2018Hyperprior: return keys.contains("h_s.4.weight") ? 1 : 0
             case .bmshj2018Factorized: return keys.contains("g_a.1.beta") && !keys.contains("h_a.0.weight") ? 1 : 0
             case .bmshj2018FactorizedReLU: return !keys.contains("g_a.1.beta") && !keys.contains("h_a.0.weight") ? 1 : 0
+            case .mbt2018Vbr: return keys.contains("Gain") && keys.contains("context_prediction.weight") ? 4 : 0
+            case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr: return keys.contains("Gain") ? 3 : 0
+            case .cheng2020AnchorCheckerboard: return keys.contains("latent_codec.y.context_prediction.weight") ? 4 : 0
+            case .elic2022Official, .elic2022Chandelier: return keys.contains("latent_codec.y.latent_codec.y0.context_prediction.weight") ? 4 : 0
             }
         }
         return Architecture.allCases.enumerated().sorted { a, b in

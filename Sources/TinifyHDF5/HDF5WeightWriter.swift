@@ -24,6 +24,8 @@ package struct HDF5RootAttributes: Sendable {
     package var N: Int?
     /// The `M` hyperparameter, when known.
     package var M: Int?
+    /// Hyperparameters beyond N and M, as string attributes (`groups`, `vr_entbttlnck`), when set.
+    package var hyperparameters: [String: String] = [:]
     /// The SHA-256 of the source file, when converted from one.
     package var sourceSHA256: String?
     /// The source file's container (`torch-zip`, `safetensors`, …).
@@ -47,7 +49,7 @@ package struct HDF5RootAttributes: Sendable {
 
     /// The names written by Tinify itself.
     package static let reservedNames: Set<String> = [
-        "format", "format_version", "architecture", "N", "M", "source_sha256", "source_container", "producer",
+        "format", "format_version", "architecture", "N", "M", "groups", "vr_entbttlnck", "source_sha256", "source_container", "producer",
     ]
 }
 
@@ -150,6 +152,7 @@ package enum HDF5WeightWriter {
         if let v = a.architecture { try w.string(file, "architecture", v) }
         if let v = a.N { try w.int(file, "N", v) }
         if let v = a.M { try w.int(file, "M", v) }
+        for (k, v) in a.hyperparameters.sorted(by: { $0.key < $1.key }) where HDF5RootAttributes.reservedNames.contains(k) { try w.string(file, k, v) }
         if sha256, let v = a.sourceSHA256 { try w.string(file, "source_sha256", v) }
         if let v = a.sourceContainer { try w.string(file, "source_container", v) }
         try w.string(file, "producer", a.producer)

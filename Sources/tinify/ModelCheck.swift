@@ -48,13 +48,21 @@ package struct ModelCheck {
         return h.count == 8 && h.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) ? String(h) : nil
     }
 
+    /// N and M, then ELIC's `groups` and a VBR model's `vr_entbttlnck`, each only when set.
+    static func hyperparameterFields(_ h: Hyperparameters) -> [(String, JSON)] {
+        var out: [(String, JSON)] = [("N", .int(h.N)), ("M", .int(h.M))]
+        if !h.groups.isEmpty { out.append(("groups", .array(h.groups.map { .int($0) }))) }
+        if h.variableRateBottleneck { out.append(("vr_entbttlnck", .bool(true))) }
+        return out
+    }
+
     /// The `--json` object of `tinify verify`.
     package func json(file: String) -> JSON {
         var fields: [(String, JSON)] = [("file", .string(file))]
         if let r = report {
             fields += [
                 ("architecture", .string(r.architecture.rawValue)),
-                ("hyperparameters", .object([("N", .int(r.hyperparameters.N)), ("M", .int(r.hyperparameters.M))])),
+                ("hyperparameters", .object(Self.hyperparameterFields(r.hyperparameters))),
             ]
         } else {
             fields += [("architecture", .null), ("hyperparameters", .null)]

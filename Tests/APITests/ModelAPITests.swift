@@ -32,7 +32,8 @@ final class ModelAPITests: XCTestCase {
     /// The contract program's steps, for each of the seven architectures with its own class.
     func testEveryArchitectureThroughItsClass() throws {
         let all = try fixtures()
-        XCTAssertEqual(Set(all.map(\.architecture)), Set(Architecture.allCases))
+        // The seven the runtime runs (the six others verify and convert: MoreArchitecturesTests).
+        XCTAssertEqual(Set(all.map(\.architecture)), Set(CompressedImageFile.modelIDs))
         for f in all {
             let name = f.architecture.rawValue
             let state = try StateDict(contentsOfFile: f.notUpdated)

@@ -50,7 +50,7 @@ final class CodecFileTests: XCTestCase {
         XCTAssertEqual(c.file.latents.strings.count, 2)
 
         let b = c.bytes, strings = c.file.latents.strings.map { $0[0] }
-        XCTAssertEqual(Int(b[0]), Architecture.allCases.firstIndex(of: hyperprior))
+        XCTAssertEqual(Int(b[0]), CompressedImageFile.modelIDs.firstIndex(of: hyperprior))
         XCTAssertEqual(b[0], 2)
         XCTAssertEqual(b[1], 1 << 4 | (5 - 1), "metric << 4 | (quality - 1)")
         XCTAssertEqual(Array(b[2..<19]), u32(64) + u32(64) + [8] + u32(1) + u32(1))
@@ -125,7 +125,7 @@ final class CodecFileTests: XCTestCase {
             models[fixture.architecture] = try RuntimeModels.make(fixture.architecture,
                                                                    store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
         }
-        XCTAssertEqual(Set(models.keys), Set(Architecture.allCases))
+        XCTAssertEqual(Set(models.keys), Set(CompressedImageFile.modelIDs))
         let valid = try ImageCodec.compress(try XCTUnwrap(models[hyperprior]), image: image).bytes
         var rng = SplitMix64(seed: 0xC0DEC)
         var (refused, failed, decoded) = (0, 0, 0)

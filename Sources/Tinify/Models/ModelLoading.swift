@@ -13,6 +13,12 @@ extension Architecture {
         case .mbt2018: return JointAutoregressiveHierarchicalPriors.self
         case .cheng2020Anchor: return Cheng2020Anchor.self
         case .cheng2020Attention: return Cheng2020Attention.self
+        case .bmshj2018HyperpriorVbr: return ScaleHyperpriorVbr.self
+        case .mbt2018MeanVbr: return MeanScaleHyperpriorVbr.self
+        case .mbt2018Vbr: return JointAutoregressiveHierarchicalPriorsVbr.self
+        case .cheng2020AnchorCheckerboard: return Cheng2020AnchorCheckerboard.self
+        case .elic2022Official: return Elic2022Official.self
+        case .elic2022Chandelier: return Elic2022Chandelier.self
         }
     }
 

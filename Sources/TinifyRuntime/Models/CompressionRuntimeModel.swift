@@ -144,6 +144,8 @@ package enum RuntimeModels {
         case .mbt2018: return try JointAutoregressiveHierarchicalPriorsEngine(w)
         case .cheng2020Anchor: return try Cheng2020AnchorEngine(w)
         case .cheng2020Attention: return try Cheng2020AttentionEngine(w)
+        case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr, .mbt2018Vbr, .cheng2020AnchorCheckerboard, .elic2022Official, .elic2022Chandelier:
+            throw RuntimeError.notRunnable(id)
         }
     }
 }
