@@ -25,8 +25,10 @@ public enum ModelUpdate {
     /// Reads `input`, computes the CDF tables as CompressAI's `update(force=True)` does, and writes
     /// the model weights with the new tables to `output` (any format). With `hashName`, the first
     /// 8 hex digits of the output's SHA-256 are appended to its name (`model-1a2b3c4d.pth`).
+    /// With `gainIndex` s (a VBR model with the variable-rate bottleneck), z's tables are built
+    /// for rate level s: `update(force=True, scale=Gain[s])`.
     public static func update(input: String, output: String, architecture: Architecture? = nil, force: Bool = false,
-                              hashName: Bool = false, options: WeightReadOptions = WeightReadOptions()) throws -> UpdateSummary {
+                              hashName: Bool = false, gainIndex: Int? = nil, options: WeightReadOptions = WeightReadOptions()) throws -> UpdateSummary {
         guard OutputFormat(path: output) != nil else { throw ConversionError.unknownOutputFormat(output) }
         try AtomicFile.checkAbsent(output, replace: force)
         if WeightConversion.sameFile(input, output) { throw ConversionError.sameFile(output) }
@@ -42,8 +44,19 @@ public enum ModelUpdate {
         let blocking = report.problems.filter { $0.kind != .inconsistentCDF }
         guard blocking.isEmpty else { throw ConversionError.doesNotFit(report) }
         let canonical = WeightStore(entries: stateDict.entries, container: store.container, path: input)
-        let model = try RuntimeModels.make(report.architecture, store: canonical)
-        let buffers = try model.update(scaleTable: nil, force: true)
+        // Only the entropy models are needed: the transforms are not built.
+        let models = try DeclaredEntropyModels(report.architecture, store: canonical)
+        var scale: Float?
+        if let s = gainIndex {
+            let name = report.architecture.rawValue
+            guard let gains = models.gains else { throw RuntimeError.badInput("gain index \(s): \(name) is not a variable-rate model") }
+            guard gains.indices.contains(s) else { throw RuntimeError.badInput("gain index \(s): \(name) has gains 0…\(gains.count - 1)") }
+            guard models.zStep(scale: gains[s]) != nil else {
+                throw RuntimeError.badInput("gain index \(s): this \(name) has no variable-rate entropy bottleneck (gayn2zqstep), so its tables do not depend on the rate")
+            }
+            scale = gains[s]
+        }
+        let buffers = try models.update(scaleTable: nil, force: true, scale: scale)
         let entries = stateDict.entries.map { e in (key: e.key, tensor: buffers[e.key] ?? e.tensor) }
         var final = output
         if hashName {

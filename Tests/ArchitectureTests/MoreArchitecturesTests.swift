@@ -138,4 +138,56 @@ final class MoreArchitecturesTests: XCTestCase {
         XCTAssertTrue(ArchitectureSchema.json(.bmshj2018HyperpriorVbr).contains("\"key\": \"gayn2zqstep.0.weight\""))
         XCTAssertFalse(ArchitectureSchema.json(.mbt2018Vbr).contains("gayn2zqstep"))
     }
+
+    /// `update(force=True)` on each committed not-updated checkpoint rebuilds every CDF table of the
+    /// checkpoint CompressAI updated, bit for bit (sha256 from manifests.json): the entropy
+    /// bottleneck under `latent_codec.hyper`, and one Gaussian conditional per ELIC group.
+    /// `aux_loss()` is CompressAI's, 0 for an `EntropyBottleneckVbr`; a VBR model with it is updated
+    /// at gain `Gain[1]` as the fixture was (`update_variable` with gayn2zqstep's step).
+    func testUpdateRebuildsEveryCDFTableAndAuxLossMatches() throws {
+        let manifests = try XCTUnwrap(try Fixtures.json(Self.folder + "manifests.json") as? [String: [String: [String: Any]]])
+        let index = try XCTUnwrap(try Fixtures.json(Self.folder + "index.json") as? [String: Any])
+        let models = try XCTUnwrap(index["models"] as? [String: [String: Any]])
+        var checked = 0
+        for (stem, m) in models.sorted(by: { $0.key < $1.key }) {
+            guard let file = m["not_updated"] as? String, FileManager.default.fileExists(atPath: Fixtures.path(Self.folder + file)) else { continue }
+            let id = try XCTUnwrap(Architecture(rawValue: try XCTUnwrap(m["architecture"] as? String)))
+            let net = try id.modelType.fromStateDict(try StateDict(contentsOfFile: Fixtures.path(Self.folder + file)))
+            let aux = try XCTUnwrap(m["aux_loss"] as? Double)
+            XCTAssertEqual(net.auxLoss(), aux, accuracy: max(1e-4, abs(aux) * 1e-5), "\(stem): aux_loss")
+            // The VBR fixtures with the variable-rate bottleneck were updated with scale=Gain[1].
+            let scaled = (m["update_call"] as? String ?? "").contains("scale=model.Gain[1]")
+            XCTAssertEqual(net.gains?.count, id.isVariableRate ? 8 : nil, stem)
+            XCTAssertTrue(try net.update(force: true, scale: scaled ? try XCTUnwrap(net.gains?[1]) : nil), stem)
+            let reference = try XCTUnwrap(manifests["\(stem).pth"], stem)
+            let state = net.stateDict()
+            var tables = 0
+            for (key, tensor) in state where key.hasSuffix("._quantized_cdf") || key.hasSuffix("._offset") || key.hasSuffix("._cdf_length") || key.hasSuffix(".scale_table") {
+                XCTAssertEqual(tensor.sha256(), reference[key]?["sha256"] as? String, "\(stem): \(key)")
+                tables += 1
+            }
+            XCTAssertGreaterThanOrEqual(tables, 7, stem)
+            checked += 1
+        }
+        XCTAssertEqual(checked, 8, "every committed checkpoint")
+    }
+
+    /// `tinify update --gain-index 1` writes the tables CompressAI's `update(force=True,
+    /// scale=Gain[1])` built; a model without the variable-rate bottleneck refuses a gain index.
+    func testUpdateAtAGainIndexWritesThatRateLevelsTables() throws {
+        let manifests = try XCTUnwrap(try Fixtures.json(Self.folder + "manifests.json") as? [String: [String: [String: Any]]])
+        let stem = "bmshj2018-hyperprior-vbr-N8-M12-vreb"
+        let dir = Fixtures.scratch("vbr"), out = dir + "/updated.pth"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let summary = try ModelUpdate.update(input: Fixtures.path(Self.folder + stem + "-not-updated.pth"), output: out, gainIndex: 1)
+        XCTAssertEqual(summary.report.architecture, .bmshj2018HyperpriorVbr)
+        let written = try StateDict(contentsOfFile: out)
+        for key in ["entropy_bottleneck._offset", "entropy_bottleneck._quantized_cdf", "entropy_bottleneck._cdf_length"] {
+            XCTAssertEqual(try XCTUnwrap(written[key]).sha256(), manifests[stem + ".pth"]?[key]?["sha256"] as? String, key)
+        }
+        XCTAssertThrowsError(try ModelUpdate.update(input: Fixtures.path(Self.folder + "mbt2018-vbr-N8-M12-not-updated.pth"), output: out,
+                                                    force: true, gainIndex: 1)) {
+            XCTAssertTrue(String(describing: $0).contains("no variable-rate entropy bottleneck"), "\($0)")
+        }
+    }
 }

@@ -107,7 +107,15 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     /// Builds the CDF tables in place; see `CompressionModel.update(force:)`.
     @discardableResult
     public func update(force: Bool = false) throws -> Bool {
-        let buffers = try engine().update(scaleTable: nil, force: force)
+        try update(force: force, scale: nil)
+    }
+
+    /// A VBR model's `update(force, scale=…)`: with the variable-rate entropy bottleneck, the
+    /// bottleneck's tables are built for z's quantisation step at gain `scale` (CompressAI's zoo
+    /// and `eval_model` pass `Gain[s]` for rate level s; see `gains`). `scale` nil is `update(force:)`.
+    @discardableResult
+    public func update(force: Bool, scale: Float?) throws -> Bool {
+        let buffers = try DeclaredEntropyModels(architecture, store: lock.withLock { state.store }).update(scaleTable: nil, force: force, scale: scale)
         guard !buffers.isEmpty else { return false }
         lock.withLock {
             for (key, tensor) in buffers { state[key] = tensor }
@@ -116,8 +124,13 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
         return true
     }
 
-    /// The entropy bottleneck's quantile loss (NaN only if the engine cannot be built).
-    public func auxLoss() -> Double { (try? engine().auxLoss()) ?? .nan }
+    /// A VBR model's gains (`Gain`: one per rate level, the inverse quantisation steps); nil for
+    /// the other models.
+    public var gains: [Float]? { try? DeclaredEntropyModels(architecture, store: lock.withLock { state.store }).gains }
+
+    /// The entropy bottleneck's quantile loss (NaN only if its tensors cannot be read; 0 for an
+    /// `EntropyBottleneckVbr`, which CompressAI's `aux_loss` does not count).
+    public func auxLoss() -> Double { (try? DeclaredEntropyModels(architecture, store: lock.withLock { state.store }).auxLoss()) ?? .nan }
 
     /// The eval-mode forward pass; see `CompressionModel.callAsFunction(_:)`.
     public func callAsFunction(_ x: ImageTensor) throws -> ForwardResult { try engine().forward(x) }

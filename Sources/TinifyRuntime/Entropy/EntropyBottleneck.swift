@@ -34,10 +34,13 @@ package final class EntropyBottleneck: @unchecked Sendable {
     package let likelihoodBound: Float
     /// Whether the checkpoint's `_offset` is non-empty (CDFs already built).
     package let isUpdated: Bool
+    /// Whether this is an `EntropyBottleneckVbr` (filters named `_matrixk`, …).
+    package let variableRate: Bool
     /// The tail mass (CompressAI's default).
     package let tailMass: Double = 1e-9
 
-    /// Binds `<prefix>.matrices.k`, `.biases.k`, `.factors.k`, `.quantiles` and buffers.
+    /// Binds `<prefix>.matrices.k`, `.biases.k`, `.factors.k` (or `._matrixk`, `._biask`,
+    /// `._factork`), `.quantiles` and buffers.
     package init(_ w: WeightReader, _ prefix: String, channels c: Int? = nil) throws {
         self.prefix = prefix
         let qShape = try w.shape(prefix + ".quantiles")
@@ -47,27 +50,34 @@ package final class EntropyBottleneck: @unchecked Sendable {
         let c = qShape[0]
         channels = c
         quantiles = try w.floats(prefix + ".quantiles")
+        // EntropyBottleneck names its filters `matrices.k`, `biases.k`, `factors.k`; the VBR
+        // models' EntropyBottleneckVbr keeps the 1.1 names `_matrixk`, `_biask`, `_factork`.
+        let vbr = w.has(prefix + "._matrix0")
+        func matrix(_ k: Int) -> String { vbr ? "\(prefix)._matrix\(k)" : "\(prefix).matrices.\(k)" }
+        func bias(_ k: Int) -> String { vbr ? "\(prefix)._bias\(k)" : "\(prefix).biases.\(k)" }
+        func factor(_ k: Int) -> String { vbr ? "\(prefix)._factor\(k)" : "\(prefix).factors.\(k)" }
         var widths = [1]
         var sp: [[Float]] = [], bs: [[Float]] = [], tf: [[Float]] = []
         var k = 0
-        while w.has("\(prefix).matrices.\(k)") {
-            let key = "\(prefix).matrices.\(k)"
+        while w.has(matrix(k)) {
+            let key = matrix(k)
             let s = try w.shape(key)
             guard s.count == 3, s[0] == c, s[2] == widths[k], s[1] > 0 else {
                 throw RuntimeError.badShape(key: key, shape: s, expected: "[\(c), f_out, \(widths[k])]")
             }
             widths.append(s[1])
             sp.append(TorchMath.softplus(try w.floats(key)))
-            bs.append(try w.floats("\(prefix).biases.\(k)", shape: [c, s[1], 1]))
+            bs.append(try w.floats(bias(k), shape: [c, s[1], 1]))
             k += 1
         }
-        guard k >= 1 else { throw RuntimeError.missingTensor(key: prefix + ".matrices.0") }
+        guard k >= 1 else { throw RuntimeError.missingTensor(key: matrix(0)) }
         guard widths.last == 1 else {
-            throw RuntimeError.badShape(key: "\(prefix).matrices.\(k - 1)", shape: try w.shape("\(prefix).matrices.\(k - 1)"), expected: "[\(c), 1, f_in]")
+            throw RuntimeError.badShape(key: matrix(k - 1), shape: try w.shape(matrix(k - 1)), expected: "[\(c), 1, f_in]")
         }
         for j in 0..<(k - 1) {
-            tf.append(try w.floats("\(prefix).factors.\(j)", shape: [c, widths[j + 1], 1]).map(TorchMath.tanh))
+            tf.append(try w.floats(factor(j), shape: [c, widths[j + 1], 1]).map(TorchMath.tanh))
         }
+        variableRate = vbr
         self.widths = widths
         softplusMatrices = sp; biases = bs; tanhFactors = tf
         let t = Float(CLibrary.log(2 / 1e-9 - 1))
@@ -138,9 +148,10 @@ package final class EntropyBottleneck: @unchecked Sendable {
 
     /// `σ(lc(v + ½)) − σ(lc(v − ½))` over a (C × l) operand, with torch's sigmoid vector/tail
     /// split over all C·l elements; also returns the lower and upper logits.
-    func likelihood(_ values: [Float], length l: Int) -> (pmf: [Float], lower: [Float], upper: [Float]) {
-        let lower = logits(values.map { $0 - 0.5 }, length: l)
-        let upper = logits(values.map { $0 + 0.5 }, length: l)
+    /// `half` is ½ (or ½·qs for EntropyBottleneckVbr's `_likelihood_variable`).
+    func likelihood(_ values: [Float], length l: Int, half: Float = 0.5) -> (pmf: [Float], lower: [Float], upper: [Float]) {
+        let lower = logits(values.map { $0 - half }, length: l)
+        let upper = logits(values.map { $0 + half }, length: l)
         let n = values.count
         var pmf = [Float](repeating: 0, count: n)
         for i in 0..<n {
@@ -211,20 +222,24 @@ package final class EntropyBottleneck: @unchecked Sendable {
 
     /// `update(force:)`: the new `_offset`, `_quantized_cdf` and `_cdf_length` buffers, keyed by
     /// their full checkpoint keys; nil when the checkpoint is already updated and `force` is false.
-    package func update(force: Bool) throws -> [String: (values: [Int32], shape: [Int])]? {
+    ///
+    /// With `step` (EntropyBottleneckVbr's `update_variable(qs=step)`), the tables are those of
+    /// z quantised with that step: ranges divided by it, samples `k·qs` apart, bins `qs` wide.
+    package func update(force: Bool, step qs: Float? = nil) throws -> [String: (values: [Int32], shape: [Int])]? {
         if isUpdated && !force { return nil }
+        if let qs { guard qs.isFinite, qs > 0 else { throw RuntimeError.invalidDistribution(key: prefix, reason: "quantisation step \(qs)") } }
         let c = channels
         var minima = [Int32](repeating: 0, count: c), maxima = minima
         var start = [Float](repeating: 0, count: c)
         for ch in 0..<c {
             let q0 = quantiles[ch * 3], m = quantiles[ch * 3 + 1], q2 = quantiles[ch * 3 + 2]
-            let lo = (m - q0).rounded(.up), hi = (q2 - m).rounded(.up)
+            let lo = (qs.map { (m - q0) / $0 } ?? (m - q0)).rounded(.up), hi = (qs.map { (q2 - m) / $0 } ?? (q2 - m)).rounded(.up)
             guard lo.isFinite, hi.isFinite, abs(lo) < 16_777_216, abs(hi) < 16_777_216 else {
                 throw RuntimeError.invalidDistribution(key: prefix + ".quantiles", reason: "channel \(ch) has quantiles \(q0), \(m), \(q2)")
             }
             minima[ch] = Swift.max(0, Int32(lo))
             maxima[ch] = Swift.max(0, Int32(hi))
-            start[ch] = m - Float(minima[ch])
+            start[ch] = m - (qs.map { Float(minima[ch]) * $0 } ?? Float(minima[ch]))
         }
         let lengths = (0..<c).map { minima[$0] + maxima[$0] + 1 }
         let lmax = Int(lengths.max() ?? 1)
@@ -232,8 +247,8 @@ package final class EntropyBottleneck: @unchecked Sendable {
             throw RuntimeError.invalidDistribution(key: prefix + ".quantiles", reason: "the quantile range needs \(lmax) samples per channel")
         }
         var samples = [Float](repeating: 0, count: c * lmax)
-        for ch in 0..<c { for k in 0..<lmax { samples[ch * lmax + k] = Float(k) + start[ch] } }
-        let (pmf, lower, upper) = likelihood(samples, length: lmax)
+        for ch in 0..<c { for k in 0..<lmax { samples[ch * lmax + k] = (qs.map { Float(k) * $0 } ?? Float(k)) + start[ch] } }
+        let (pmf, lower, upper) = likelihood(samples, length: lmax, half: qs.map { 0.5 * $0 } ?? 0.5)
         var cdf = [Int32](repeating: 0, count: c * (lmax + 2))
         for ch in 0..<c {
             // sigmoid(lower[:, 0, :1]) runs on a strided view: scalar path for every element;
