@@ -1,4 +1,4 @@
-// Tinify: the one implementation behind the seven model classes. A model holds its state dict
+// Tinify: the one implementation behind the thirteen model classes. A model holds its state dict
 // (canonical keys, verified against the architecture's declaration) and the runtime engine built
 // from it; `loadStateDict` and `update` replace tensors and rebuild the engine, as loading into a
 // PyTorch module replaces its parameters.
@@ -6,7 +6,7 @@ import TinifyCore
 import TinifyArchitectures
 import TinifyRuntime
 
-/// The base class of the seven zoo models (`ScaleHyperprior`, `Cheng2020Anchor`, …): each is
+/// The base class of the thirteen model classes (`ScaleHyperprior`, `Cheng2020Anchor`, …): each is
 /// this class bound to one `Architecture`. Build one with `fromStateDict` on the class you want,
 /// or with `loadModel(contentsOfFile:)` when the architecture is to be detected.
 public class ZooModel: CompressionModel, @unchecked Sendable {
