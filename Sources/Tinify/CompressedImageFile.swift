@@ -10,9 +10,11 @@ import TinifyRuntime
 /// A compressed image: which model wrote it, the original size and the rANS strings.
 public struct CompressedImageFile: Equatable, Sendable {
     /// The model ids of codec.py's header: the index in `compressai.zoo.image_models`, for the
-    /// architectures Tinify codes (the first seven; the VBR models, ids 7–9 there, are not coded yet).
+    /// architectures Tinify codes (mbt2018-vbr, id 9 there, is not coded yet). A VBR model's
+    /// file records its rate level s as quality s + 1.
     public static let modelIDs: [Architecture] = [
         .bmshj2018Factorized, .bmshj2018FactorizedReLU, .bmshj2018Hyperprior, .mbt2018Mean, .mbt2018, .cheng2020Anchor, .cheng2020Attention,
+        .bmshj2018HyperpriorVbr, .mbt2018MeanVbr,
     ]
     /// The architecture whose model id (its index in the zoo order) the header holds.
     public var architecture: Architecture

@@ -43,8 +43,10 @@ public enum ImageCodec {
 
     /// Compresses an image already read (1×3×H×W in [0, 1]) with `model`: errors here come from
     /// the model (its weights), not from the image file.
+    /// A VBR model codes at rate level quality − 1 (gain `Gain[quality − 1]`).
     package static func compress(_ model: any CompressionRuntimeModel, pixels x: FloatTensor, metric: Int = 0,
                                 quality: Int = 1) throws -> Compressed {
+        let model = try model.atRateLevel(quality - 1)
         let start = DispatchTime.now().uptimeNanoseconds
         let padding = Padding(height: x.h, width: x.w, multiple: padMultiple)
         let latents = try model.compress(padding.pad(x))
@@ -65,12 +67,14 @@ public enum ImageCodec {
     }
 
     /// `decompress`, also giving ŷ, the decoded latent (the same bits on every machine).
+    /// A VBR model decodes at the rate level the file's quality records (quality − 1).
     package static func decompressWithLatent(_ model: any CompressionRuntimeModel, file: CompressedImageFile,
                                             budget: MemoryBudget = ImageMemory.defaultBudget(),
                                             bitExact: Bool = false) throws -> (image: FloatTensor, latent: FloatTensor) {
         guard file.architecture == model.architecture else {
             throw CodingError.badContainer("written by a \(file.architecture) model, but the checkpoint is \(model.architecture)")
         }
+        let model = try model.atRateLevel(file.quality - 1)
         try model.checkMemory(height: file.height, width: file.width, budget: budget)
         let padding = Padding(height: file.height, width: file.width, multiple: padMultiple)
         let (ph, pw) = (file.height + padding.top + padding.bottom, file.width + padding.left + padding.right)

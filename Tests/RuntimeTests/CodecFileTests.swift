@@ -86,7 +86,7 @@ final class CodecFileTests: XCTestCase {
         XCTAssertThrowsError(try CompressedImageFile(decoding: Array(valid.prefix(12)))) {
             XCTAssertEqual(String(describing: $0), "bad compressed file: ends at byte 12, inside a 4-byte field at 11")
         }
-        for id: UInt8 in [7, 200, 255] {
+        for id: UInt8 in [UInt8(CompressedImageFile.modelIDs.count), 200, 255] {
             assertRefused([id] + valid.dropFirst(), mentioning: ["unknown model id \(id)"], "model id \(id)")
         }
         let header = Array(valid.prefix(19))
@@ -124,6 +124,12 @@ final class CodecFileTests: XCTestCase {
         for fixture in try FixtureModel.all() {
             models[fixture.architecture] = try RuntimeModels.make(fixture.architecture,
                                                                    store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
+        }
+        // The VBR models: their not-updated fixtures, updated as CompressAI's zoo does.
+        for stem in ["bmshj2018-hyperprior-vbr-N8-M12-vreb", "mbt2018-mean-vbr-N8-M12-vreb"] {
+            let net = try loadModel(contentsOfFile: Fixtures.path("more-architectures/\(stem)-not-updated.pth"))
+            try net.update(force: true, scale: net.gains?[1])
+            models[net.architecture] = try RuntimeModels.make(net.architecture, store: net.stateDict().store)
         }
         XCTAssertEqual(Set(models.keys), Set(CompressedImageFile.modelIDs))
         let valid = try ImageCodec.compress(try XCTUnwrap(models[hyperprior]), image: image).bytes

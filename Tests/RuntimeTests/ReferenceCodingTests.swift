@@ -10,22 +10,7 @@ import TinifyWeights
 final class ReferenceCodingTests: XCTestCase {
     /// `strings` (a list of groups, each a list of bytes) and `shape` from a reference file.
     private func referenceLatents(_ path: String) throws -> CompressedLatents {
-        let root = try TorchCheckpoint.load(path: path).root
-        guard case .list(let groups)? = root["strings"], case .list(let shape)? = root["shape"] else {
-            throw XCTSkip("\(path) has no strings")
-        }
-        let strings = try groups.map { g -> [[UInt8]] in
-            guard case .list(let items) = g else { throw CodingError.badContainer("group") }
-            return try items.map { item -> [UInt8] in
-                guard case .bytes(let b) = item else { throw CodingError.badContainer("string") }
-                return b
-            }
-        }
-        let sides = try shape.map { v -> Int in
-            guard case .int(let i) = v else { throw CodingError.badContainer("shape") }
-            return Int(i)
-        }
-        return CompressedLatents(strings: strings, shape: sides)
+        try ReferenceLatents.of(try TorchCheckpoint.load(path: path).root)
     }
 
     func testEveryModelCompressesToCompressAIsBytesAndDecodesThem() throws {

@@ -65,3 +65,23 @@ enum Values {
         zip(a, b).reduce(0) { Swift.max($0, abs($1.0 - $1.1) / Swift.max(abs($1.1), .leastNormalMagnitude)) }
     }
 }
+
+/// CompressAI's `compress()` output as a reference file holds it.
+enum ReferenceLatents {
+    /// `strings` (a list of groups, each a list of bytes) and `shape` of a dict of a reference pickle.
+    static func of(_ dict: Value) throws -> CompressedLatents {
+        guard case .list(let groups)? = dict["strings"], case .list(let shape)? = dict["shape"] else { throw XCTSkip("no strings") }
+        let strings = try groups.map { g -> [[UInt8]] in
+            guard case .list(let items) = g else { throw CodingError.badContainer("group") }
+            return try items.map { item -> [UInt8] in
+                guard case .bytes(let b) = item else { throw CodingError.badContainer("string") }
+                return b
+            }
+        }
+        let sides = try shape.map { v -> Int in
+            guard case .int(let i) = v else { throw CodingError.badContainer("shape") }
+            return Int(i)
+        }
+        return CompressedLatents(strings: strings, shape: sides)
+    }
+}

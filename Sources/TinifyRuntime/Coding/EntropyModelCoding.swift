@@ -19,7 +19,8 @@ enum Symbols {
 
 extension EntropyBottleneck {
     /// `compress(x)`: per batch item, round(x − median) of every element, coded with its channel's CDF.
-    func compress(_ x: FloatTensor) throws -> [[UInt8]] {
+    /// With `step` (EntropyBottleneckVbr's `compress(x, qs=step)`): round((x − median)/qs).
+    func compress(_ x: FloatTensor, step: Float? = nil) throws -> [[UInt8]] {
         let table = try codingTable.get()
         guard x.c == channels, table.rows == channels else {
             throw CodingError.shapeMismatch("\(x.c) channels for a bottleneck of \(channels) with \(table.rows) cdf rows")
@@ -31,7 +32,7 @@ extension EntropyBottleneck {
             symbols.reserveCapacity(channels * plane)
             for c in 0..<channels {
                 let base = (b * channels + c) * plane
-                for j in 0..<plane { symbols.append(try Symbols.round(x[base + j] - med[c])) }
+                for j in 0..<plane { symbols.append(try Symbols.round(step.map { (x[base + j] - med[c]) / $0 } ?? x[base + j] - med[c])) }
             }
             var encoder = RansEncoder()
             try encoder.encode(symbols, indexes: indexes, table: table)
@@ -41,9 +42,9 @@ extension EntropyBottleneck {
 
     /// The hyperprior encoder's step: z's strings, and ẑ decoded back from them (what the decoder
     /// will see, so that both run h_s on the same values).
-    func compressDecoded(_ z: FloatTensor) throws -> (strings: [[UInt8]], decoded: FloatTensor) {
-        let strings = try compress(z)
-        return (strings, try decompress(strings, height: z.h, width: z.w))
+    func compressDecoded(_ z: FloatTensor, step: Float? = nil) throws -> (strings: [[UInt8]], decoded: FloatTensor) {
+        let strings = try compress(z, step: step)
+        return (strings, try decompress(strings, height: z.h, width: z.w, step: step))
     }
 
     /// Each element's CDF row: its channel, for `channels` planes of `plane` elements.
@@ -51,8 +52,9 @@ extension EntropyBottleneck {
         (0..<channels).flatMap { [Int32](repeating: Int32($0), count: plane) }
     }
 
-    /// `decompress(strings, size)`: ŷ of shape (strings.count, C, height, width), symbol + median.
-    func decompress(_ strings: [[UInt8]], height: Int, width: Int) throws -> FloatTensor {
+    /// `decompress(strings, size)`: ŷ of shape (strings.count, C, height, width), symbol + median
+    /// (symbol·qs + median with `step`).
+    func decompress(_ strings: [[UInt8]], height: Int, width: Int, step: Float? = nil) throws -> FloatTensor {
         let table = try codingTable.get()
         guard table.rows == channels else { throw CodingError.shapeMismatch("\(table.rows) cdf rows for \(channels) channels") }
         let plane = height * width, med = medians
@@ -64,7 +66,10 @@ extension EntropyBottleneck {
             out.withUnsafeMutableBufferPointer { p in
                 for c in 0..<channels {
                     let base = (b * channels + c) * plane
-                    for j in 0..<plane { p[base + j] = Float(symbols[c * plane + j]) + med[c] }
+                    for j in 0..<plane {
+                        let q = Float(symbols[c * plane + j])
+                        p[base + j] = (step.map { q * $0 } ?? q) + med[c]
+                    }
                 }
             }
         }

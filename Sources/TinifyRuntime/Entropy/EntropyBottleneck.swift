@@ -165,7 +165,11 @@ package final class EntropyBottleneck: @unchecked Sendable {
     /// the likelihoods, bounded below by `likelihood_lower_bound`. The logits are evaluated once
     /// per distinct ŷ of a channel (ŷ is quantised), exactly as torch evaluates them for every
     /// element; the sigmoid keeps torch's vector/tail split over the (C, 1, B·H·W) operand.
-    package func forward(_ y: FloatTensor) -> (yHat: FloatTensor, likelihoods: FloatTensor) {
+    ///
+    /// With `step` (EntropyBottleneckVbr's `forward(qs=step)`): ŷ = round((y − median)/qs)·qs + median,
+    /// its likelihood still over bins 1 wide: CompressAI 1.2.8 passes qs to `_likelihood_variable`
+    /// positionally, as `stop_gradient`, so the bins stay ±½.
+    package func forward(_ y: FloatTensor, step: Float? = nil) -> (yHat: FloatTensor, likelihoods: FloatTensor) {
         let (b, c, plane) = (y.n, y.c, y.h * y.w)
         let l = b * plane, n = c * l
         let med = medians
@@ -183,7 +187,8 @@ package final class EntropyBottleneck: @unchecked Sendable {
                         for bi in 0..<b {
                             for j in 0..<plane {
                                 let at = (bi * c + ch) * plane + j
-                                let v = (src[at] - med[ch]).rounded(.toNearestOrEven) + med[ch]
+                                let v = step.map { ((src[at] - med[ch]) / $0).rounded(.toNearestOrEven) * $0 + med[ch] }
+                                    ?? (src[at] - med[ch]).rounded(.toNearestOrEven) + med[ch]
                                 dstH[at] = v
                                 if let k = slot[v.bitPattern] { which[bi * plane + j] = k } else {
                                     slot[v.bitPattern] = distinct.count

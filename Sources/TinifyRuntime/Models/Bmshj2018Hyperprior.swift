@@ -37,16 +37,19 @@ package class ScaleHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner,
         gc = try GaussianConditional(w, "gaussian_conditional")
     }
 
+    /// Whether h_s predicts means too (mbt2018-mean and its VBR variant).
+    var hasMeans: Bool { id == .mbt2018Mean || id == .mbt2018MeanVbr }
+
     /// z = h_a(|y|) (bmshj2018-hyperprior) or h_a(y) (mbt2018-mean).
     func hyperLatent(_ y: FloatTensor) throws -> FloatTensor {
-        try hA(id == .mbt2018Mean ? y : y.map { abs($0) })
+        try hA(hasMeans ? y : y.map { abs($0) })
     }
 
     /// The Gaussian parameters h_s(ẑ) gives: scales only (bmshj2018-hyperprior) or scales and
     /// means, its first and second M channels (mbt2018-mean). Coding runs h_s `.deterministic`.
     func gaussianParameters(_ zHat: FloatTensor, mode: KernelMode = .fast) throws -> (scales: FloatTensor, means: FloatTensor?) {
         let p = try hS(zHat, mode: mode)
-        return id == .mbt2018Mean ? (p.channels(0..<m), p.channels(m..<(2 * m))) : (p, nil)
+        return hasMeans ? (p.channels(0..<m), p.channels(m..<(2 * m))) : (p, nil)
     }
 
     /// `forward`: y = g_a(x), z, ẑ from the bottleneck, (scales, means) from h_s(ẑ), and

@@ -76,6 +76,14 @@ package protocol CompressionRuntimeModel: AnyObject, Sendable {
     /// Throws the reason the checkpoint's CDF tables cannot code (missing before `update()`, or
     /// malformed), so a command can name the checkpoint before it reads any image.
     func checkCodingTables() throws
+    /// The model that codes at rate level `s` (a VBR model at gain `Gain[s]`: codec files record
+    /// s + 1 as their quality); every other model is the same at every level and returns itself.
+    func atRateLevel(_ s: Int) throws -> any CompressionRuntimeModel
+}
+
+extension CompressionRuntimeModel {
+    /// Every model but the VBR ones codes the same at every level.
+    package func atRateLevel(_ s: Int) throws -> any CompressionRuntimeModel { self }
 }
 
 extension CompressionRuntimeModel {
@@ -144,7 +152,8 @@ package enum RuntimeModels {
         case .mbt2018: return try JointAutoregressiveHierarchicalPriorsEngine(w)
         case .cheng2020Anchor: return try Cheng2020AnchorEngine(w)
         case .cheng2020Attention: return try Cheng2020AttentionEngine(w)
-        case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr, .mbt2018Vbr, .cheng2020AnchorCheckerboard, .elic2022Official, .elic2022Chandelier:
+        case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr: return try VariableRateHyperpriorEngine(w, id)
+        case .mbt2018Vbr, .cheng2020AnchorCheckerboard, .elic2022Official, .elic2022Chandelier:
             throw RuntimeError.notRunnable(id)
         }
     }
