@@ -61,6 +61,11 @@ struct EvalRun: ParsableCommand {
     var reconstructions: String?
     @Option(help: "Images evaluated at a time (default: one per core). The figures do not depend on it.")
     var jobs: Int?
+    @Option(name: .customLong("vbr-quantstep"),
+            help: "Variable-rate models (one checkpoint): the quantisation steps, comma-separated, as eval_model's --vbr_quantstep (default 10.0000,7.1715,5.1832,3.7211,2.6833,1.9305,1.3897,1.0000). One result entry per step, by increasing gain 1/step; with the variable-rate bottleneck, its tables are rebuilt at each gain.")
+    var vbrQuantstep = "10.0000,7.1715,5.1832,3.7211,2.6833,1.9305,1.3897,1.0000"
+    @Option(name: .customLong("vbr-tr-stage"), help: "eval_model's --vbr_tr_stage: 2, the variable-rate path (stage 1 is not run here).")
+    var vbrTrStage = 2
     @Option(help: "Evaluate shard I of N (I from 0) of the checkpoint × image pairs and write a partial result with -o; join the parts with `tinify eval merge`.")
     var shard: String?
     @OptionGroup var memory: MemoryOption
@@ -70,15 +75,37 @@ struct EvalRun: ParsableCommand {
         if !["mse", "ms-ssim"].contains(metric) { throw ValidationError("--metric must be mse or ms-ssim") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if json && perImageJson { throw ValidationError("--json and --per-image-json print different documents: choose one") }
+        if vbrTrStage != 2 { throw ValidationError("--vbr-tr-stage: only stage 2 (the variable-rate path) is run") }
+        if gains == nil { throw ValidationError("--vbr-quantstep must be positive numbers separated by commas, e.g. 10.0,3.7211,1.0") }
         if let shard {
             guard EvaluationShard(shard) != nil else { throw ValidationError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4") }
             if output == nil { throw ValidationError("--shard writes a partial result: give it a file with -o PART.json") }
         }
     }
 
+    /// eval_model's gains: 1/step in double precision, then float32, in increasing order.
+    private var gains: [Float]? {
+        let steps = vbrQuantstep.split(separator: ",").map { Double(String($0.filter { $0 != " " })) }
+        guard !steps.isEmpty, steps.allSatisfy({ ($0 ?? 0) > 0 && $0?.isFinite == true }) else { return nil }
+        return steps.compactMap { $0 }.map { Float(1 / $0) }.sorted()
+    }
+
     func run() throws {
         let budget = try memory.budget()
         let mode: ImageEvaluation.Mode = entropyEstimation ? .entropyEstimation : .coding
+        // A variable-rate model is evaluated at every gain, one result entry each, as eval_model
+        // does (which takes one checkpoint for it).
+        var checkpoints = self.checkpoints
+        var entryGains: [Float?] = checkpoints.map { _ in nil }
+        if let first = checkpoints.first, (arch ?? (try? loadModel(checkpoint: first, arch: nil, memory: budget).architecture))?.isVariableRate == true {
+            guard checkpoints.count == 1 else {
+                try reportingErrors(checkpoints[1]) { throw EvaluationError.badRequest("a variable-rate model is evaluated from one checkpoint, at every --vbr-quantstep") }
+                return
+            }
+            let gains = self.gains ?? []
+            checkpoints = gains.map { _ in first }
+            entryGains = gains
+        }
         let part = shard.flatMap(EvaluationShard.init) ?? .all
         if let output { try reportingErrors(output) { try refuseExisting(output, replace: force) } }
         var dataset: [DatasetImage] = []
@@ -97,7 +124,7 @@ struct EvalRun: ParsableCommand {
             let units = record.units.filter { $0 / dataset.count == c }
             // The name comes from the first checkpoint, whichever shard runs.
             guard !units.isEmpty || architecture == nil else { continue }
-            let model = try loadModel(checkpoint: checkpoint, arch: arch, coding: mode == .coding && !update, memory: budget)
+            let model = try loadModel(checkpoint: checkpoint, arch: arch, memory: budget)
             if let architecture, model.architecture != architecture {
                 try reportingErrors(checkpoint) {
                     throw EvaluationError.badRequest("is a \(model.architecture) model, but the result is \(architecture)'s (one result names one architecture; evaluate them separately)")
@@ -105,8 +132,20 @@ struct EvalRun: ParsableCommand {
             }
             architecture = model.architecture
             if units.isEmpty { continue }
-            if update { try reportingErrors(checkpoint) { _ = try model.update(force: true) } }
-            if !json && !perImageJson && part == .all { print("\(checkpoint): \(model.architecture) (N=\(model.N), M=\(model.M))") }
+            if let gain = entryGains[c] {
+                // eval_model: update(force=True, scale=gain) with the variable-rate bottleneck, then inputscale=gain.
+                model.gain = gain
+                if update || model.hyperparameters.variableRateBottleneck {
+                    try reportingErrors(checkpoint) { _ = try model.update(force: true, scale: model.hyperparameters.variableRateBottleneck ? gain : nil) }
+                }
+            } else if update {
+                try reportingErrors(checkpoint) { _ = try model.update(force: true) }
+            } else if mode == .coding {
+                try reportingErrors(checkpoint) { try model.checkCodingTables() }
+            }
+            if !json && !perImageJson && part == .all {
+                print("\(checkpoint): \(model.architecture) (N=\(model.N), M=\(model.M))" + (entryGains[c].map { " at quantisation step \(decimal(Double(1 / $0), 4))" } ?? ""))
+            }
 
             let picked = units.map { dataset[$0 % dataset.count] }
             let name = checkpointStem(checkpoint)

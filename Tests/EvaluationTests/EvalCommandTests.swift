@@ -61,6 +61,25 @@ final class EvalCommandTests: XCTestCase {
         }
     }
 
+    /// A variable-rate model: one entry per eval_model quantisation step (its default eight), by
+    /// increasing gain, each equal to eval_model's (reference-vbr/, made by make_eval_reference.py
+    /// on the not-updated VBR fixtures; the bottleneck's tables rebuilt at each gain).
+    func testVariableRateEvalEqualsEvalModelAtEveryStep() throws {
+        let exe = try exe()
+        for stem in ["bmshj2018-hyperprior-vbr-N8-M12-vreb", "mbt2018-mean-vbr-N8-M12-vreb"] {
+            let expected = try json(Data(contentsOf: URL(fileURLWithPath: Fixtures.root + "/Tests/EvaluationTests/reference-vbr/\(stem).json")))
+            let r = try ToolProcess.run(exe, ["eval", "--json", "--checkpoint", Fixtures.path("more-architectures/\(stem)-not-updated.pth"), dataset])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let got = try json(r.stdout)
+            XCTAssertEqual(got["name"] as? String, expected["name"] as? String)
+            let (g, e) = (try results(got), try results(expected))
+            XCTAssertEqual(g["bpp"]?.count, 8, stem)
+            for step in 0..<8 {
+                check(g.mapValues { [$0[step]] }, e.mapValues { [$0[step]] }, "\(stem) step \(step)")
+            }
+        }
+    }
+
     private func check(_ g: [String: [Double]], _ e: [String: [Double]], _ what: String) {
         for (metric, tolerance) in [("psnr-rgb", 0.02), ("ms-ssim-rgb", 2e-4)] {
             XCTAssertEqual(g[metric]?.first ?? .nan, e[metric]?.first ?? 0, accuracy: tolerance, "\(what) \(metric)")

@@ -10,7 +10,16 @@ For every trained sample checkpoint (Samples/trained/*.pth) it runs
 and keeps eval_model's result document (`result.json`, the JSON it prints) and its per-image
 files, with `reference/index.json` listing checkpoint → architecture. (--no-update: the stored CDF
 tables code, as Tinify codes them.) It also checks the references against each other: the
-result's figures are the means of the per-image files."""
+result's figures are the means of the per-image files.
+
+For the variable-rate models it runs, on the not-updated VBR fixtures of
+Tests/Fixtures/more-architectures that have the variable-rate bottleneck (as CompressAI's zoo
+builds them),
+
+    python3 -m compressai.utils.eval_model checkpoint Samples/images -a ARCH -p CKPT
+
+with eval_model's default --vbr_quantstep (eight steps; it rebuilds the bottleneck's tables at each
+gain itself) and keeps the result document as reference-vbr/<stem>.json."""
 import glob, json, os, shutil, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -43,7 +52,23 @@ def main():
               f"ms-ssim {doc['results']['ms-ssim-rgb'][0]:.5f} ({len(rows)} images)")
     with open(os.path.join(OUT, "index.json"), "w") as f:
         json.dump(index, f, indent=2)
+    variable_rate()
+
+
+def variable_rate():
+    out = os.path.join(os.path.dirname(OUT), "reference-vbr")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    fixtures = os.path.join(ROOT, "Tests", "Fixtures", "more-architectures")
+    for stem, arch in [("bmshj2018-hyperprior-vbr-N8-M12-vreb", "bmshj2018-hyperprior-vbr"), ("mbt2018-mean-vbr-N8-M12-vreb", "mbt2018-mean-vbr")]:
+        ckpt = os.path.join(fixtures, stem + "-not-updated.pth")
+        r = subprocess.run([sys.executable, "-m", "compressai.utils.eval_model", "checkpoint", os.path.join(ROOT, "Samples", "images"),
+                            "-a", arch, "-p", ckpt], capture_output=True, text=True, check=True)
+        doc = json.loads(r.stdout[r.stdout.index("{"):])
+        with open(os.path.join(out, stem + ".json"), "w") as f:
+            json.dump(doc, f, indent=2)
+        print(f"{stem}: bpp {', '.join(f'{b:.4f}' for b in doc['results']['bpp'])}")
 
 
 if __name__ == "__main__":
-    main()
+    variable_rate() if sys.argv[1:] == ["--vbr-only"] else main()

@@ -21,6 +21,15 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     private let lock = Lock()
     private var state: StateDict
     private var builtEngine: (any CompressionRuntimeModel)?
+    private var storedGain: Float?
+
+    /// A VBR model's gain for the forward pass, `compress` and `decompress`: CompressAI's
+    /// `inputscale` (eval_model's 1 / quantisation step); nil codes at `Gain[1]`, CompressAI's
+    /// default `s=1`. Other models ignore it. (A codec file's quality picks a rate level instead.)
+    public var gain: Float? {
+        get { lock.withLock { storedGain } }
+        set { lock.withLock { storedGain = newValue; builtEngine = nil } }
+    }
 
     /// How many models are alive: when the last one goes, the buffers its runs left for reuse
     /// are freed.
@@ -72,7 +81,7 @@ public class ZooModel: CompressionModel, @unchecked Sendable {
     private func engine() throws -> any CompressionRuntimeModel {
         try lock.withLock {
             if let e = builtEngine { return e }
-            let e = try RuntimeModels.build(architecture, verified: state.store)
+            let e = try RuntimeModels.build(architecture, verified: state.store, gain: storedGain)
             builtEngine = e
             return e
         }

@@ -142,7 +142,8 @@ package enum RuntimeModels {
     }
 
     /// The model for `id` over a store already verified against `id` (`make` without the check).
-    package static func build(_ id: Architecture, verified store: WeightStore) throws -> any CompressionRuntimeModel {
+    /// `gain` is a VBR model's gain (nil: CompressAI's default `Gain[1]`); other models ignore it.
+    package static func build(_ id: Architecture, verified store: WeightStore, gain: Float? = nil) throws -> any CompressionRuntimeModel {
         let w = WeightReader(store)
         switch id {
         case .bmshj2018Factorized: return try FactorizedPriorEngine(w)
@@ -152,7 +153,7 @@ package enum RuntimeModels {
         case .mbt2018: return try JointAutoregressiveHierarchicalPriorsEngine(w)
         case .cheng2020Anchor: return try Cheng2020AnchorEngine(w)
         case .cheng2020Attention: return try Cheng2020AttentionEngine(w)
-        case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr: return try VariableRateHyperpriorEngine(w, id)
+        case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr: return try VariableRateHyperpriorEngine(w, id, scale: gain)
         case .mbt2018Vbr, .cheng2020AnchorCheckerboard, .elic2022Official, .elic2022Chandelier:
             throw RuntimeError.notRunnable(id)
         }
