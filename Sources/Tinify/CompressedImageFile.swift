@@ -9,13 +9,22 @@ import TinifyRuntime
 
 /// A compressed image: which model wrote it, the original size and the rANS strings.
 public struct CompressedImageFile: Equatable, Sendable {
-    /// The model ids of codec.py's header: the index in `compressai.zoo.image_models`, for the
-    /// architectures Tinify codes (mbt2018-vbr, id 9 there, is not coded yet). A VBR model's
-    /// file records its rate level s as quality s + 1.
-    public static let modelIDs: [Architecture] = [
-        .bmshj2018Factorized, .bmshj2018FactorizedReLU, .bmshj2018Hyperprior, .mbt2018Mean, .mbt2018, .cheng2020Anchor, .cheng2020Attention,
-        .bmshj2018HyperpriorVbr, .mbt2018MeanVbr,
+    /// The model ids of codec.py's header: the index in `compressai.zoo.image_models` (0–9) for the
+    /// architectures Tinify codes (mbt2018-vbr, id 9 there, is not coded yet), and ids from 10 for
+    /// the models CompressAI's zoo and codec.py do not have (a Tinify extension). A VBR model's file
+    /// records its rate level s as quality s + 1; the checkerboard model's holds three strings.
+    public static let modelIDs: [Int: Architecture] = [
+        0: .bmshj2018Factorized, 1: .bmshj2018FactorizedReLU, 2: .bmshj2018Hyperprior, 3: .mbt2018Mean, 4: .mbt2018,
+        5: .cheng2020Anchor, 6: .cheng2020Attention, 7: .bmshj2018HyperpriorVbr, 8: .mbt2018MeanVbr, 10: .cheng2020AnchorCheckerboard,
     ]
+
+    /// The header's model id of `architecture`, nil when the format has none for it.
+    public static func modelID(of architecture: Architecture) -> Int? { modelIDs.first { $0.value == architecture }?.key }
+
+    /// How many string groups a file of `architecture` holds: 3 for the checkerboard model
+    /// ([y anchors, y non-anchors, z]), otherwise 1 or 2 as codec.py writes.
+    static func stringGroups(_ architecture: Architecture) -> ClosedRange<Int> { architecture == .cheng2020AnchorCheckerboard ? 3...3 : 1...2 }
+
     /// The architecture whose model id (its index in the zoo order) the header holds.
     public var architecture: Architecture
     /// 0 for MSE-trained weights, 1 for MS-SSIM (codec.py's `metric_ids`).
@@ -47,11 +56,11 @@ public struct CompressedImageFile: Equatable, Sendable {
 
     /// The file's bytes. Throws when a field does not fit its slot.
     public func encoded() throws -> [UInt8] {
-        guard let id = Self.modelIDs.firstIndex(of: architecture) else {
+        guard let id = Self.modelID(of: architecture) else {
             throw CodingError.badContainer("\(architecture.rawValue) has no model id in this format")
         }
         guard (0...15).contains(metric), (1...16).contains(quality), (1...255).contains(bitDepth),
-              (1...2).contains(latents.strings.count), latents.strings.allSatisfy({ $0.count == 1 }), latents.shape.count == 2 else {
+              Self.stringGroups(architecture).contains(latents.strings.count), latents.strings.allSatisfy({ $0.count == 1 }), latents.shape.count == 2 else {
             throw CodingError.badContainer("metric \(metric), quality \(quality), bit depth \(bitDepth) or batch size do not fit the format")
         }
         var out: [UInt8] = [UInt8(id), UInt8(metric << 4 | (quality - 1))]
@@ -87,7 +96,7 @@ public struct CompressedImageFile: Equatable, Sendable {
             return v
         }
         let id = try u8()
-        guard id < Self.modelIDs.count else { throw CodingError.badContainer("unknown model id \(id)") }
+        guard let architecture = Self.modelIDs[id] else { throw CodingError.badContainer("unknown model id \(id)") }
         let code = try u8()
         let height = try u32(), width = try u32()
         guard height > 0, width > 0, height <= maxPixels, width <= maxPixels, height * width <= maxPixels else {
@@ -97,7 +106,10 @@ public struct CompressedImageFile: Equatable, Sendable {
         guard depth > 0 else { throw CodingError.badContainer("bit depth 0") }
         let shape = [try u32(), try u32()]
         let count = try u32()
-        guard (1...2).contains(count) else { throw CodingError.badContainer("\(count) strings (1 or 2 expected)") }
+        let groups = Self.stringGroups(architecture)
+        guard groups.contains(count) else {
+            throw CodingError.badContainer("\(count) strings (\(groups.count == 1 ? "\(groups.lowerBound)" : "\(groups.lowerBound) or \(groups.upperBound)") expected)")
+        }
         var strings: [[[UInt8]]] = []
         for i in 0..<count {
             let length = try u32()
@@ -108,7 +120,7 @@ public struct CompressedImageFile: Equatable, Sendable {
             at += length
         }
         guard at == bytes.count else { throw CodingError.badContainer("\(bytes.count - at) bytes after the last string") }
-        self.init(architecture: Self.modelIDs[id], metric: code >> 4, quality: (code & 15) + 1,
+        self.init(architecture: architecture, metric: code >> 4, quality: (code & 15) + 1,
                   height: height, width: width, bitDepth: depth, latents: CompressedLatents(strings: strings, shape: shape))
     }
 }

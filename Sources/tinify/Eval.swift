@@ -97,7 +97,9 @@ struct EvalRun: ParsableCommand {
         // does (which takes one checkpoint for it).
         var checkpoints = self.checkpoints
         var entryGains: [Float?] = checkpoints.map { _ in nil }
-        if let first = checkpoints.first, (arch ?? (try? loadModel(checkpoint: first, arch: nil, memory: budget).architecture))?.isVariableRate == true {
+        // (Detected quietly here: a file that does not load is reported once, where it is loaded below.)
+        let detected = arch ?? checkpoints.first.flatMap { try? StateDict(contentsOfFile: $0, options: readOptions(budget)) }.flatMap { try? Architecture.detect($0) }
+        if let first = checkpoints.first, detected?.isVariableRate == true {
             guard checkpoints.count == 1 else {
                 try reportingErrors(checkpoints[1]) { throw EvaluationError.badRequest("a variable-rate model is evaluated from one checkpoint, at every --vbr-quantstep") }
                 return

@@ -24,7 +24,7 @@ enum Fixtures {
     static let models: [Architecture: any CompressionRuntimeModel] = {
         var out: [Architecture: any CompressionRuntimeModel] = [:]
         let names = Replay.files(directory).map { String($0.split(separator: "/").last ?? "") }
-        for id in CompressedImageFile.modelIDs {  // the architectures the runtime codes
+        for id in CompressedImageFile.modelIDs.values.sorted(by: { $0.rawValue < $1.rawValue }) {  // the architectures the runtime codes
             let arch = id.rawValue
             guard let file = names.first(where: { name in
                 guard name.hasPrefix(arch + "-N8-M"), name.hasSuffix(".pth") else { return false }

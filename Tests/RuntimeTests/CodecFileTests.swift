@@ -50,7 +50,7 @@ final class CodecFileTests: XCTestCase {
         XCTAssertEqual(c.file.latents.strings.count, 2)
 
         let b = c.bytes, strings = c.file.latents.strings.map { $0[0] }
-        XCTAssertEqual(Int(b[0]), CompressedImageFile.modelIDs.firstIndex(of: hyperprior))
+        XCTAssertEqual(Int(b[0]), CompressedImageFile.modelID(of: hyperprior))
         XCTAssertEqual(b[0], 2)
         XCTAssertEqual(b[1], 1 << 4 | (5 - 1), "metric << 4 | (quality - 1)")
         XCTAssertEqual(Array(b[2..<19]), u32(64) + u32(64) + [8] + u32(1) + u32(1))
@@ -86,7 +86,7 @@ final class CodecFileTests: XCTestCase {
         XCTAssertThrowsError(try CompressedImageFile(decoding: Array(valid.prefix(12)))) {
             XCTAssertEqual(String(describing: $0), "bad compressed file: ends at byte 12, inside a 4-byte field at 11")
         }
-        for id: UInt8 in [UInt8(CompressedImageFile.modelIDs.count), 200, 255] {
+        for id: UInt8 in [9, 11, 200, 255] {  // 9: mbt2018-vbr, not coded yet
             assertRefused([id] + valid.dropFirst(), mentioning: ["unknown model id \(id)"], "model id \(id)")
         }
         let header = Array(valid.prefix(19))
@@ -125,13 +125,13 @@ final class CodecFileTests: XCTestCase {
             models[fixture.architecture] = try RuntimeModels.make(fixture.architecture,
                                                                    store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
         }
-        // The VBR models: their not-updated fixtures, updated as CompressAI's zoo does.
-        for stem in ["bmshj2018-hyperprior-vbr-N8-M12-vreb", "mbt2018-mean-vbr-N8-M12-vreb"] {
+        // The VBR and checkerboard models: their not-updated fixtures, updated as CompressAI's zoo does.
+        for stem in ["bmshj2018-hyperprior-vbr-N8-M12-vreb", "mbt2018-mean-vbr-N8-M12-vreb", "cheng2020-anchor-checkerboard-N8"] {
             let net = try loadModel(contentsOfFile: Fixtures.path("more-architectures/\(stem)-not-updated.pth"))
             try net.update(force: true, scale: net.gains?[1])
             models[net.architecture] = try RuntimeModels.make(net.architecture, store: net.stateDict().store)
         }
-        XCTAssertEqual(Set(models.keys), Set(CompressedImageFile.modelIDs))
+        XCTAssertEqual(Set(models.keys), Set(CompressedImageFile.modelIDs.values))
         let valid = try ImageCodec.compress(try XCTUnwrap(models[hyperprior]), image: image).bytes
         var rng = SplitMix64(seed: 0xC0DEC)
         var (refused, failed, decoded) = (0, 0, 0)

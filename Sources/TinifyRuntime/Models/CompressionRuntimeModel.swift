@@ -154,7 +154,8 @@ package enum RuntimeModels {
         case .cheng2020Anchor: return try Cheng2020AnchorEngine(w)
         case .cheng2020Attention: return try Cheng2020AttentionEngine(w)
         case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr: return try VariableRateHyperpriorEngine(w, id, scale: gain)
-        case .mbt2018Vbr, .cheng2020AnchorCheckerboard, .elic2022Official, .elic2022Chandelier:
+        case .cheng2020AnchorCheckerboard: return try Cheng2020CheckerboardEngine(w)
+        case .mbt2018Vbr, .elic2022Official, .elic2022Chandelier:
             throw RuntimeError.notRunnable(id)
         }
     }

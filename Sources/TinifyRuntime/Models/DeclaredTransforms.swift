@@ -134,7 +134,9 @@ extension DeclaredTransforms {
         // One side's state dict (ModelPart) lacks the other side's transforms: those run as an
         // error naming the transform.
         func side(_ name: String, _ layers: [Layer], tile: WinogradTile = .f2) throws -> Sequential {
-            guard layers.isEmpty || w.store.keys.contains(where: { $0.hasPrefix(name + ".") }) else {
+            // The transform's keys start with `name.`, or hold `.name.` under a latent codec
+            // (`latent_codec.hyper.h_a.`).
+            guard layers.isEmpty || w.store.keys.contains(where: { $0.hasPrefix(name + ".") || $0.contains("." + name + ".") }) else {
                 var absent = Sequential()
                 absent.append { _, _ in throw RuntimeError.transformAbsent(name) }
                 return absent
