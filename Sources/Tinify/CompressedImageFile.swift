@@ -11,19 +11,28 @@ import TinifyRuntime
 public struct CompressedImageFile: Equatable, Sendable {
     /// The model ids of codec.py's header: the index in `compressai.zoo.image_models` (0–9) for the
     /// architectures Tinify codes (mbt2018-vbr, id 9 there, is not coded yet), and ids from 10 for
-    /// the models CompressAI's zoo and codec.py do not have (a Tinify extension). A VBR model's file
-    /// records its rate level s as quality s + 1; the checkerboard model's holds three strings.
+    /// the models CompressAI's zoo and codec.py do not have (a Tinify extension: the checkerboard
+    /// model 10, ELIC 11 and 12). A VBR model's file records its rate level s as quality s + 1; the
+    /// checkerboard model's holds three strings, ELIC's two per channel group and z's.
     public static let modelIDs: [Int: Architecture] = [
         0: .bmshj2018Factorized, 1: .bmshj2018FactorizedReLU, 2: .bmshj2018Hyperprior, 3: .mbt2018Mean, 4: .mbt2018,
         5: .cheng2020Anchor, 6: .cheng2020Attention, 7: .bmshj2018HyperpriorVbr, 8: .mbt2018MeanVbr, 10: .cheng2020AnchorCheckerboard,
+        11: .elic2022Official, 12: .elic2022Chandelier,
     ]
 
     /// The header's model id of `architecture`, nil when the format has none for it.
     public static func modelID(of architecture: Architecture) -> Int? { modelIDs.first { $0.value == architecture }?.key }
 
     /// How many string groups a file of `architecture` holds: 3 for the checkerboard model
-    /// ([y anchors, y non-anchors, z]), otherwise 1 or 2 as codec.py writes.
-    static func stringGroups(_ architecture: Architecture) -> ClosedRange<Int> { architecture == .cheng2020AnchorCheckerboard ? 3...3 : 1...2 }
+    /// ([y anchors, y non-anchors, z]), 2G + 1 for ELIC's G channel groups (the model checks G),
+    /// otherwise 1 or 2 as codec.py writes.
+    static func stringGroups(_ architecture: Architecture) -> ClosedRange<Int> {
+        switch architecture {
+        case .cheng2020AnchorCheckerboard: return 3...3
+        case .elic2022Official, .elic2022Chandelier: return 3...255
+        default: return 1...2
+        }
+    }
 
     /// The architecture whose model id (its index in the zoo order) the header holds.
     public var architecture: Architecture

@@ -117,3 +117,27 @@ package enum MaskedConv {
         return try Conv2d(weight: masked, shape: shape, bias: bias, stride: 1, padding: shape[2] / 2)
     }
 }
+
+/// ELIC's `ResidualBottleneckBlock` (He et al. 2022, compressai.models.sensetime): 1×1 in→mid,
+/// ReLU, 3×3 mid→mid, ReLU, 1×1 mid→out, plus the identity (or a 1×1 `skip`).
+package final class ResidualBottleneckBlock: @unchecked Sendable {
+    let conv1: Conv2d, conv2: Conv2d, conv3: Conv2d, skip: Conv2d?
+
+    /// Binds `<prefix>.conv1`, `.conv2`, `.conv3` and, when present, `.skip`.
+    package init(_ w: WeightReader, _ prefix: String, tile: WinogradTile = .f2) throws {
+        conv1 = try Conv2d(w, prefix + ".conv1", kernel: 1, stride: 1, padding: 0)
+        conv2 = try Conv2d(w, prefix + ".conv2", in: conv1.outChannels, out: conv1.outChannels, kernel: 3, stride: 1, padding: 1, tile: tile)
+        conv3 = try Conv2d(w, prefix + ".conv3", in: conv1.outChannels, kernel: 1, stride: 1, padding: 0)
+        skip = w.has(prefix + ".skip.weight") ? try Conv2d(w, prefix + ".skip", in: conv1.inChannels, out: conv3.outChannels, kernel: 1, stride: 1, padding: 0) : nil
+        guard skip != nil || conv1.inChannels == conv3.outChannels else {
+            throw RuntimeError.layerMismatch("\(prefix): \(conv1.inChannels) → \(conv3.outChannels) channels without a skip conv")
+        }
+    }
+
+    /// Applies the block.
+    package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+        var out = try conv3(try conv2(try conv1(x, .relu, mode: mode), .relu, mode: mode), mode: mode)
+        try Elementwise.addInPlace(&out, try skip.map { try $0(x, mode: mode) } ?? x)
+        return out
+    }
+}

@@ -155,7 +155,8 @@ package enum RuntimeModels {
         case .cheng2020Attention: return try Cheng2020AttentionEngine(w)
         case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr: return try VariableRateHyperpriorEngine(w, id, scale: gain)
         case .cheng2020AnchorCheckerboard: return try Cheng2020CheckerboardEngine(w)
-        case .mbt2018Vbr, .elic2022Official, .elic2022Chandelier:
+        case .elic2022Official, .elic2022Chandelier: return try Elic2022Engine(w, id)
+        case .mbt2018Vbr:
             throw RuntimeError.notRunnable(id)
         }
     }

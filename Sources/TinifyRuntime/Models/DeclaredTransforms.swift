@@ -61,8 +61,12 @@ enum DeclaredTransforms {
                 let b = try AttentionBlock(w, prefix(first.conv0.weight, ".conv_a.0.conv.0.weight"), channels: n, tile: tile)
                 s.append { try b($0, mode: $1) }
                 if let next { s.append { x, _ in var y = x; Elementwise.activate(&y, next); return y } }
-            case .residualBottleneck, .linear, .softplus:
-                throw RuntimeError.layerMismatch("\(layers[i]) is not implemented by the runtime yet")
+            case .residualBottleneck(let r):
+                let b = try ResidualBottleneckBlock(w, prefix(r.conv1.weight, ".conv1.weight"), tile: tile)
+                s.append { try b($0, mode: $1) }
+                if let next { s.append { x, _ in var y = x; Elementwise.activate(&y, next); return y } }
+            case .linear, .softplus:
+                throw RuntimeError.layerMismatch("\(layers[i]) is not a convolutional layer")
             case .relu, .leakyReLU:
                 // Only reached for an activation at the start of a sequence; others were fused.
                 if let a = activation(layers[i]) { s.append { x, _ in var y = x; Elementwise.activate(&y, a); return y } }

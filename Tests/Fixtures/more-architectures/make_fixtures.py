@@ -566,10 +566,10 @@ README_HEAD = """\
 # More architectures: VBR, checkerboard and ELIC fixtures (CompressAI 1.2.8)
 
 > The `*-not-updated.pth` checkpoints, `cheng2020-anchor-checkerboard-N8-master-layout.pth` and
-> the VBR models' `-reference.pt` files are committed and read by
-> `Tests/ArchitectureTests/MoreArchitecturesTests.swift` and `Tests/RuntimeTests/VariableRateTests.swift`
-> (with the key lists, `index.json`, `broken.json` and `manifests.json`); the other `.pth` / `.pt`
-> files are not: `python3 make_fixtures.py` (torch and compressai installed) writes them here, byte for
+> the `-reference.pt` files of the N8/M12 configurations are committed and read by
+> `Tests/ArchitectureTests/MoreArchitecturesTests.swift`, `Tests/RuntimeTests/VariableRateTests.swift`
+> and `Tests/RuntimeTests/CheckerboardModelTests.swift` (with the key lists, `index.json`,
+> `broken.json` and `manifests.json`); the other `.pth` / `.pt` files are not: `python3 make_fixtures.py` (torch and compressai installed) writes them here, byte for
 > byte as `manifests.json` lists.
 
 Made by `make_fixtures.py` (this folder) with torch {torch} and compressai
