@@ -9,14 +9,13 @@ import TinifyRuntime
 
 /// A compressed image: which model wrote it, the original size and the rANS strings.
 public struct CompressedImageFile: Equatable, Sendable {
-    /// The model ids of codec.py's header: the index in `compressai.zoo.image_models` (0–9) for the
-    /// architectures Tinify codes (mbt2018-vbr, id 9 there, is not coded yet), and ids from 10 for
+    /// The model ids of codec.py's header: the index in `compressai.zoo.image_models` (0–9), and ids from 10 for
     /// the models CompressAI's zoo and codec.py do not have (a Tinify extension: the checkerboard
     /// model 10, ELIC 11 and 12). A VBR model's file records its rate level s as quality s + 1; the
     /// checkerboard model's holds three strings, ELIC's two per channel group and z's.
     public static let modelIDs: [Int: Architecture] = [
         0: .bmshj2018Factorized, 1: .bmshj2018FactorizedReLU, 2: .bmshj2018Hyperprior, 3: .mbt2018Mean, 4: .mbt2018,
-        5: .cheng2020Anchor, 6: .cheng2020Attention, 7: .bmshj2018HyperpriorVbr, 8: .mbt2018MeanVbr, 10: .cheng2020AnchorCheckerboard,
+        5: .cheng2020Anchor, 6: .cheng2020Attention, 7: .bmshj2018HyperpriorVbr, 8: .mbt2018MeanVbr, 9: .mbt2018Vbr, 10: .cheng2020AnchorCheckerboard,
         11: .elic2022Official, 12: .elic2022Chandelier,
     ]
 

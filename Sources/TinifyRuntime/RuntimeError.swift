@@ -29,8 +29,6 @@ public enum RuntimeError: Error, CustomStringConvertible {
     case layerMismatch(String)
     /// The model holds one side of the codec only (`ModelPart`): this transform is not in it.
     case transformAbsent(String)
-    /// An architecture the declarations know (verify, convert, inspect) but the runtime does not run yet.
-    case notRunnable(Architecture)
 
     /// A one-line, lowercase description naming the key involved.
     public var description: String {
@@ -46,7 +44,6 @@ public enum RuntimeError: Error, CustomStringConvertible {
         case .libraryUnavailable(let r): return r
         case .layerMismatch(let r): return "layer mismatch: \(r)"
         case .transformAbsent(let t): return "\(t) is not in this model (its state dict holds one side of the codec only)"
-        case .notRunnable(let a): return "\(a.rawValue) (\(a.className)) cannot be run by this version of tinify: its weights verify and convert, its forward pass and codec are not implemented yet"
         case .doesNotFit(let r):
             return "weights do not fit \(r.architecture.rawValue) (\(r.hyperparameters)): \(r.problems.count) problems: "
                 + r.problems.map(\.description).joined(separator: "; ")

@@ -86,7 +86,7 @@ final class CodecFileTests: XCTestCase {
         XCTAssertThrowsError(try CompressedImageFile(decoding: Array(valid.prefix(12)))) {
             XCTAssertEqual(String(describing: $0), "bad compressed file: ends at byte 12, inside a 4-byte field at 11")
         }
-        for id: UInt8 in [9, 13, 200, 255] {  // 9: mbt2018-vbr, not coded yet
+        for id: UInt8 in [13, 200, 255] {
             assertRefused([id] + valid.dropFirst(), mentioning: ["unknown model id \(id)"], "model id \(id)")
         }
         let header = Array(valid.prefix(19))
@@ -126,10 +126,10 @@ final class CodecFileTests: XCTestCase {
                                                                    store: try WeightFile.open(Fixtures.path(fixture.checkpoint)))
         }
         // The VBR, checkerboard and ELIC models: their not-updated fixtures, updated as CompressAI's zoo does.
-        for stem in ["bmshj2018-hyperprior-vbr-N8-M12-vreb", "mbt2018-mean-vbr-N8-M12-vreb", "cheng2020-anchor-checkerboard-N8",
+        for stem in ["bmshj2018-hyperprior-vbr-N8-M12-vreb", "mbt2018-mean-vbr-N8-M12-vreb", "mbt2018-vbr-N8-M12", "cheng2020-anchor-checkerboard-N8",
                      "elic2022-official-N8-M12-g4-8", "elic2022-chandelier-N8-M12-g4-8"] {
             let net = try loadModel(contentsOfFile: Fixtures.path("more-architectures/\(stem)-not-updated.pth"))
-            try net.update(force: true, scale: net.gains?[1])
+            try net.update(force: true, scale: net.hyperparameters.variableRateBottleneck ? net.gains?[1] : nil)
             models[net.architecture] = try RuntimeModels.make(net.architecture, store: net.stateDict().store)
         }
         XCTAssertEqual(Set(models.keys), Set(CompressedImageFile.modelIDs.values))

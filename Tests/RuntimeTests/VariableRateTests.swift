@@ -1,5 +1,5 @@
-// RuntimeTests: the variable-rate hyperprior models (bmshj2018-hyperprior-vbr, mbt2018-mean-vbr,
-// with and without the variable-rate entropy bottleneck) against CompressAI 1.2.8's own outputs
+// RuntimeTests: the variable-rate models (bmshj2018-hyperprior-vbr, mbt2018-mean-vbr, with and
+// without the variable-rate entropy bottleneck, and mbt2018-vbr) against CompressAI 1.2.8's own outputs
 // (Tests/Fixtures/more-architectures/*-reference.pt): forward at its default gain Gain[1],
 // compress() strings byte for byte, decompress(), and the same at the quantisation steps
 // eval_model takes (`inputscale` = 1/step, tables updated at that gain).
@@ -13,6 +13,7 @@ import TinifyWeights
 final class VariableRateTests: XCTestCase {
     private static let stems = [
         "bmshj2018-hyperprior-vbr-N8-M12", "bmshj2018-hyperprior-vbr-N8-M12-vreb", "mbt2018-mean-vbr-N8-M12", "mbt2018-mean-vbr-N8-M12-vreb",
+        "mbt2018-vbr-N8-M12",
     ]
 
     private func path(_ name: String) -> String { Fixtures.path("more-architectures/" + name) }
@@ -21,13 +22,13 @@ final class VariableRateTests: XCTestCase {
 
     /// The not-updated checkpoint with its tables built as the reference's were (`update(force=True)`,
     /// or at `scale` with the variable-rate bottleneck), as a runtime model at gain `scale`.
-    private func model(_ stem: String, scale: Float?) throws -> VariableRateHyperpriorEngine {
+    private func model(_ stem: String, scale: Float?) throws -> any CompressionRuntimeModel {
         let state = try StateDict(contentsOfFile: path(stem + "-not-updated.pth"))
         let id = try Architecture.detect(state)
         let net = try id.modelType.fromStateDict(state)
         let g = try scale ?? XCTUnwrap(net.gains?[1])
         XCTAssertTrue(try net.update(force: true, scale: stem.hasSuffix("-vreb") ? g : nil))
-        return try VariableRateHyperpriorEngine(WeightReader(net.stateDict().store), id, scale: scale)
+        return try RuntimeModels.build(id, verified: net.stateDict().store, gain: scale)
     }
 
     func testDefaultGainMatchesCompressAI() throws {
@@ -83,7 +84,7 @@ final class VariableRateTests: XCTestCase {
                 points += 1
             }
         }
-        XCTAssertEqual(points, 12, "three steps for each of the four models")
+        XCTAssertEqual(points, 15, "three steps for each of the five models")
     }
 
     /// A codec file records the rate level as its quality (s + 1): `tinify compress --quality Q`

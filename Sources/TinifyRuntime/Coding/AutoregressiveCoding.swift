@@ -15,47 +15,6 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
     /// Throws the reason the stored CDF tables cannot code.
     package func checkCodingTables() throws { try entropyCodingTablesCheck() }
 
-    /// Runs the raster-order loop over one image's latent positions: for each position, (σ, μ)
-    /// from the deterministic parameter path, then `code(h, w, σ, μ, plane)`, which must write
-    /// ŷ at (h, w) of every channel into the padded `plane` before the loop moves on.
-    private func rasterLoop(params: FloatTensor, batch b: Int, height: Int, width: Int, plane: UnsafeMutablePointer<Float>,
-                            _ code: (Int, Int, [Float], [Float], UnsafeMutablePointer<Float>) throws -> Void) throws {
-        let path = autoregressive
-        let ctxC = path.context.outputs, hyperC = path.layers[0].outputs
-        var contextRow = [Float](repeating: 0, count: width * ctxC)
-        var hyperRow = [Float](repeating: 0, count: width * hyperC)
-        var scratch = [Float](repeating: 0, count: path.scratchCount)
-        var scales = [Float](repeating: 0, count: m), means = [Float](repeating: 0, count: m)
-        let perImage = params.c * height * width
-        try params.withUnsafeBufferPointer { pp in
-            let p = pp.baseAddress! + b * perImage
-            for h in 0..<height {
-                contextRow.withUnsafeMutableBufferPointer { cr in
-                    hyperRow.withUnsafeMutableBufferPointer { hr in
-                        path.prepareRow(h, plane: plane, params: p, height: height, width: width,
-                                        contextRow: cr.baseAddress!, hyperRow: hr.baseAddress!)
-                    }
-                }
-                for w in 0..<width {
-                    contextRow.withUnsafeMutableBufferPointer { cr in
-                        hyperRow.withUnsafeMutableBufferPointer { hr in
-                            scratch.withUnsafeMutableBufferPointer { sp in
-                                scales.withUnsafeMutableBufferPointer { sc in
-                                    means.withUnsafeMutableBufferPointer { mn in
-                                        path.parameters(h, w, plane: plane, height: height, width: width,
-                                                        contextRow: cr.baseAddress! + w * ctxC, hyperRow: hr.baseAddress! + w * hyperC,
-                                                        scratch: sp.baseAddress!, scales: sc.baseAddress!, means: mn.baseAddress!)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    try code(h, w, scales, means, plane)
-                }
-            }
-        }
-    }
-
     /// `compress(x)`: strings [y, z] (one autoregressive y stream per image), shape = z's size.
     package func compress(_ x: FloatTensor) throws -> CompressedLatents {
         try checkInput(x, factor: downsamplingFactor)
@@ -77,7 +36,7 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
             symbols.reserveCapacity(m * height * width)
             indexes.reserveCapacity(m * height * width)
             try plane.withUnsafeMutableBufferPointer { pp in
-                try rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
+                try autoregressive.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
                     indexes.append(contentsOf: try gc.indexes(scales))
                     for c in 0..<m {
                         let at = (c * ph + h + pad) * pw + w + pad
@@ -107,7 +66,7 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
             var decoder = try RansDecoder(string)
             var plane = [Float](repeating: 0, count: m * ph * pw)
             try plane.withUnsafeMutableBufferPointer { pp in
-                try rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
+                try autoregressive.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
                     let q = try decoder.decode(indexes: try gc.indexes(scales), table: table)
                     for ch in 0..<m { p[(ch * ph + h + pad) * pw + w + pad] = Float(q[ch]) + means[ch] }
                 }

@@ -30,6 +30,8 @@ struct AutoregressiveParameters: Sendable {
     let layers: [DenseLayer]
     /// Channels of h_s's output (params).
     let paramsChannels: Int
+    /// A term added to the context's output after its bias (mbt2018-vbr's `scale_to_context(g)`).
+    var contextOffset: [Float]?
 
     /// The path over the context weight (2M, M, 5, 5) and bias, and entropy_parameters' layers.
     init(contextWeight: [Float], contextBias: [Float]?, m: Int, layers: [DenseLayer], paramsChannels: Int) throws {
@@ -94,6 +96,7 @@ struct AutoregressiveParameters: Sendable {
         }
         context.partial(window, inputs: (above * m)..<(taps.count * m), into: contextRow, accumulate: true)
         context.finish(contextRow)
+        if let offset = contextOffset { for i in 0..<offset.count { contextRow[i] += offset[i] } }
         layers[0].partial(contextRow, inputs: paramsChannels..<layers[0].inputs, into: hyperRow, accumulate: true)
         layers[0].finish(hyperRow)
         var current = UnsafeMutablePointer(hyperRow)
@@ -105,5 +108,44 @@ struct AutoregressiveParameters: Sendable {
         }
         scales.update(from: current, count: m)
         means.update(from: current + m, count: m)
+    }
+
+    /// Runs the raster-order loop over one image's latent positions: for each position, (σ, μ)
+    /// from the deterministic parameter path, then `code(h, w, σ, μ, plane)`, which must write
+    /// ŷ at (h, w) of every channel into the padded `plane` before the loop moves on.
+    func rasterLoop(params: FloatTensor, batch b: Int, height: Int, width: Int, plane: UnsafeMutablePointer<Float>,
+                    _ code: (Int, Int, [Float], [Float], UnsafeMutablePointer<Float>) throws -> Void) throws {
+        let ctxC = context.outputs, hyperC = layers[0].outputs
+        var contextRow = [Float](repeating: 0, count: width * ctxC)
+        var hyperRow = [Float](repeating: 0, count: width * hyperC)
+        var scratch = [Float](repeating: 0, count: scratchCount)
+        var scales = [Float](repeating: 0, count: m), means = [Float](repeating: 0, count: m)
+        let perImage = params.c * height * width
+        try params.withUnsafeBufferPointer { pp in
+            let p = pp.baseAddress! + b * perImage
+            for h in 0..<height {
+                contextRow.withUnsafeMutableBufferPointer { cr in
+                    hyperRow.withUnsafeMutableBufferPointer { hr in
+                        prepareRow(h, plane: plane, params: p, height: height, width: width, contextRow: cr.baseAddress!, hyperRow: hr.baseAddress!)
+                    }
+                }
+                for w in 0..<width {
+                    contextRow.withUnsafeMutableBufferPointer { cr in
+                        hyperRow.withUnsafeMutableBufferPointer { hr in
+                            scratch.withUnsafeMutableBufferPointer { sp in
+                                scales.withUnsafeMutableBufferPointer { sc in
+                                    means.withUnsafeMutableBufferPointer { mn in
+                                        parameters(h, w, plane: plane, height: height, width: width,
+                                                   contextRow: cr.baseAddress! + w * ctxC, hyperRow: hr.baseAddress! + w * hyperC,
+                                                   scratch: sp.baseAddress!, scales: sc.baseAddress!, means: mn.baseAddress!)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    try code(h, w, scales, means, plane)
+                }
+            }
+        }
     }
 }

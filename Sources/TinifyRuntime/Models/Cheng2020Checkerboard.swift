@@ -41,11 +41,7 @@ package final class Cheng2020CheckerboardEngine: CompressionRuntimeModel, Entrop
     }
 
     package func auxLoss() -> Double { entropyAuxLoss() }
-
-    package func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
-        try entropyUpdate(scaleTable: scaleTable, force: force)
-    }
-
+    package func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] { try entropyUpdate(scaleTable: scaleTable, force: force) }
     package func checkCodingTables() throws { try entropyCodingTablesCheck() }
 
     /// `compress(x)`: strings [y anchors, y non-anchors, z], shape = z's height and width.

@@ -156,8 +156,7 @@ package enum RuntimeModels {
         case .bmshj2018HyperpriorVbr, .mbt2018MeanVbr: return try VariableRateHyperpriorEngine(w, id, scale: gain)
         case .cheng2020AnchorCheckerboard: return try Cheng2020CheckerboardEngine(w)
         case .elic2022Official, .elic2022Chandelier: return try Elic2022Engine(w, id)
-        case .mbt2018Vbr:
-            throw RuntimeError.notRunnable(id)
+        case .mbt2018Vbr: return try VariableRateAutoregressiveEngine(w, scale: gain)
         }
     }
 }

@@ -23,8 +23,8 @@ package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, Entro
     package let scale: Float
     /// z's quantisation step at this gain (variable-rate bottleneck only).
     let zStep: Float?
-    /// QuantABCD's three Linear layers: (weight (out × in), bias, outputs, inputs).
-    private let quantABCD: [(weight: [Float], bias: [Float], outputs: Int, inputs: Int)]
+    /// QuantABCD, the reconstruction offsets.
+    private let quantABCD: QuantizationOffsets
 
     package var architecture: Architecture { base.id }
     package var n: Int { base.n }
@@ -46,7 +46,7 @@ package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, Entro
         let g = scale ?? abs(gains[1])
         guard g.isFinite, g > 0 else { throw RuntimeError.badInput("gain \(g): a VBR model needs a positive finite gain") }
         self.scale = g
-        quantABCD = try Self.linears(v.quantABCD, w)
+        quantABCD = try QuantizationOffsets(v.quantABCD, w)
         if w.store.keys.contains(where: { $0.hasPrefix("gayn2zqstep.") }) {
             guard let step = try DeclaredEntropyModels(id, store: w.store).zStep(scale: g), step.isFinite, step > 0 else {
                 throw RuntimeError.badInput("gayn2zqstep gives no positive quantisation step for gain \(g)")
@@ -57,38 +57,13 @@ package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, Entro
         }
     }
 
-    private static func linears(_ layers: [Layer], _ w: WeightReader) throws -> [(weight: [Float], bias: [Float], outputs: Int, inputs: Int)] {
-        try layers.compactMap { layer in
-            guard case .linear(let l) = layer else { return nil }
-            let shape = try w.shape(l.weight.key)
-            guard shape.count == 2 else { throw RuntimeError.badShape(key: l.weight.key, shape: shape, expected: "[out, in]") }
-            return (try w.floats(l.weight.key), try w.floats(l.bias.key, shape: [shape[0]]), shape[0], shape[1])
-        }
-    }
-
-    /// The reconstruction offset of one element: −QuantABCD(max(g·σ, bound), g), each Linear a
-    /// fused multiply-add chain then its bias, ReLU between.
-    private func offset(scaledScale: Float) -> Float {
-        var x: [Float] = [Swift.max(scaledScale, base.gc.scaleBound), scale]
-        for (i, layer) in quantABCD.enumerated() {
-            guard layer.inputs == x.count else { return 0 }
-            x = (0..<layer.outputs).map { o in
-                var acc: Float = 0
-                for k in 0..<layer.inputs { acc = acc.addingProduct(layer.weight[o * layer.inputs + k], x[k]) }
-                let v = acc + layer.bias[o]
-                return i + 1 < quantABCD.count ? Swift.max(v, 0) : v
-            }
-        }
-        return -(x.first ?? 0)
-    }
-
     /// ŷ from the integers q: sign(q)·(|q| + offset)·(1/g) + μ, offset 0 where |q| < 1e-4.
     private func reconstruct(_ q: FloatTensor, scales: FloatTensor, means: FloatTensor?) -> FloatTensor {
         let rescale = 1 / scale
         return FloatTensor(shape: q.shape) { out in
             for i in 0..<q.count {
                 let a = abs(q[i])
-                let off = a < 0.0001 ? 0 : offset(scaledScale: scales[i] * scale)
+                let off = a < 0.0001 ? 0 : quantABCD.offset(scaledScale: scales[i] * scale, gain: scale, bound: base.gc.scaleBound)
                 let sign: Float = q[i] > 0 ? 1 : q[i] < 0 ? -1 : 0
                 out[i] = sign * (a + off) * rescale + (means?[i] ?? 0)
             }
@@ -155,5 +130,40 @@ package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, Entro
 
     package func synthesize(_ yHat: FloatTensor, bitExact: Bool) throws -> FloatTensor {
         clamped(try base.gS(yHat, mode: bitExact ? .deterministic : .fast))
+    }
+}
+
+/// The VBR models' `QuantABCD` (Linear 2→12, ReLU, 12→12, ReLU, 12→1): the reconstruction offset
+/// of a nonzero symbol from (max(g·σ, bound), g).
+struct QuantizationOffsets: Sendable {
+    /// The Linear layers: (weight (out × in), bias, outputs, inputs).
+    let layers: [(weight: [Float], bias: [Float], outputs: Int, inputs: Int)]
+
+    /// Binds the declared `QuantABCD` layers.
+    init(_ declared: [Layer], _ w: WeightReader) throws {
+        layers = try declared.compactMap { layer in
+            guard case .linear(let l) = layer else { return nil }
+            let shape = try w.shape(l.weight.key)
+            guard shape.count == 2 else { throw RuntimeError.badShape(key: l.weight.key, shape: shape, expected: "[out, in]") }
+            return (try w.floats(l.weight.key), try w.floats(l.bias.key, shape: [shape[0]]), shape[0], shape[1])
+        }
+        guard layers.first?.inputs == 2, layers.last?.outputs == 1, zip(layers, layers.dropFirst()).allSatisfy({ $0.outputs == $1.inputs }) else {
+            throw RuntimeError.layerMismatch("QuantABCD of \(layers.map { "\($0.inputs)→\($0.outputs)" }), expected 2 → … → 1")
+        }
+    }
+
+    /// −QuantABCD(max(g·σ, bound), g): each Linear a fused multiply-add chain then its bias (a
+    /// fixed order: the same bits on every machine), ReLU between.
+    func offset(scaledScale: Float, gain: Float, bound: Float) -> Float {
+        var x: [Float] = [Swift.max(scaledScale, bound), gain]
+        for (i, layer) in layers.enumerated() {
+            x = (0..<layer.outputs).map { o in
+                var acc: Float = 0
+                for k in 0..<layer.inputs { acc = acc.addingProduct(layer.weight[o * layer.inputs + k], x[k]) }
+                let v = acc + layer.bias[o]
+                return i + 1 < layers.count ? Swift.max(v, 0) : v
+            }
+        }
+        return -(x.first ?? 0)
     }
 }
