@@ -139,6 +139,8 @@ struct EvalRun: ParsableCommand {
                 model.gain = gain
                 if update || model.hyperparameters.variableRateBottleneck {
                     try reportingErrors(checkpoint) { _ = try model.update(force: true, scale: model.hyperparameters.variableRateBottleneck ? gain : nil) }
+                } else if mode == .coding {
+                    try reportingErrors(checkpoint) { try model.checkCodingTables() }
                 }
             } else if update {
                 try reportingErrors(checkpoint) { _ = try model.update(force: true) }
