@@ -1,7 +1,8 @@
 // tinify-bench codec: the whole `tinify compress` and `tinify decompress` (default and
 // --bit-exact) processes, start-up and loading included, beside CompressAI's in-process compress()
 // and decompress() with 2 threads, on zoo quality 3 models: bmshj2018-hyperprior at 768×512 and
-// 300×200, mbt2018 at 768×512.
+// 300×200, mbt2018 at 768×512; and the models the zoo has no weights for, at their default sizes
+// with random weights: cheng2020-anchor-checkerboard and elic2022-official at 768×512.
 import Foundation
 
 struct CodecBenchmark: Benchmark {
@@ -16,8 +17,9 @@ struct CodecBenchmark: Benchmark {
     warnings.filterwarnings('ignore')
     from PIL import Image
     from compressai.zoo.image import model_architectures as MA
+    from compressai.registry import MODELS
     torch.set_num_threads(2)
-    m = MA[sys.argv[2]].from_state_dict(torch.load(sys.argv[1], weights_only=True)).eval()
+    m = (MA.get(sys.argv[2]) or MODELS[sys.argv[2]]).from_state_dict(torch.load(sys.argv[1], weights_only=True)).eval()
     x = torch.from_numpy(np.array(Image.open(sys.argv[3]))).permute(2, 0, 1)[None].float() / 255
     h, w = x.shape[2:]; H, W = (h + 63) // 64 * 64, (w + 63) // 64 * 64  # padded as codec.py pads
     x = torch.nn.functional.pad(x, ((W - w) // 2, W - w - (W - w) // 2, (H - h) // 2, H - h - (H - h) // 2))
@@ -39,7 +41,8 @@ struct CodecBenchmark: Benchmark {
         // (architecture, height, width): the issue's sizes — 768×512 for every model, and a
         // 300×200 image, where the process start-up is most of the work, for the hyperprior one.
         let cases: [(String, Int, Int)] = options["arch"].map { [($0, 512, 768)] }
-            ?? [("bmshj2018-hyperprior", 512, 768), ("bmshj2018-hyperprior", 200, 300), ("mbt2018", 512, 768)]
+            ?? [("bmshj2018-hyperprior", 512, 768), ("bmshj2018-hyperprior", 200, 300), ("mbt2018", 512, 768),
+                ("cheng2020-anchor-checkerboard", 512, 768), ("elic2022-official", 512, 768)]
         var out: [Comparison] = []
         for (arch, h, w) in cases {
             let image = try ZooCheckpoint.image(height: h, width: w)
@@ -59,7 +62,8 @@ struct CodecBenchmark: Benchmark {
                     return t
                 })
                 let label = (["tinify", step] + extra).joined(separator: " ")
-                out.append(Comparison(title: "\(step)\(extra.isEmpty ? "" : " " + extra[0]) \(arch) quality 3, \(w)x\(h)",
+                let size = ["cheng2020-anchor-checkerboard", "elic2022-official", "elic2022-chandelier"].contains(arch) ? "default size, random weights" : "quality 3"
+                out.append(Comparison(title: "\(step)\(extra.isEmpty ? "" : " " + extra[0]) \(arch) \(size), \(w)x\(h)",
                                       tinify: Timing.figure("\(label) (whole process)", ours),
                                       anchor: Timing.figure("CompressAI \(step)(), 2 threads (in-process)", theirs)))
             }

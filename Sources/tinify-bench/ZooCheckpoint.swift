@@ -1,7 +1,9 @@
 // tinify-bench: the zoo-size checkpoints the benchmarks run on, made once with Python.
 import Foundation
 
-/// Zoo-size checkpoints (`compressai.zoo`, pretrained=False, seed 0, `update(force=True)`).
+/// Zoo-size checkpoints (`compressai.zoo`, pretrained=False, seed 0, `update(force=True)`); the
+/// models the zoo has no weights for (the checkerboard model, ELIC) at their constructors'
+/// default sizes (N = 192; ELIC M = 320 and groups 16, 16, 32, 64, 192).
 enum ZooCheckpoint {
     /// Where they are kept between runs.
     static let directory = "/tmp/tinify-bench"
@@ -9,8 +11,10 @@ enum ZooCheckpoint {
     static let script = """
     import os, sys, torch
     from compressai.zoo import image_models
+    from compressai.registry import MODELS
     torch.manual_seed(0)
-    m = image_models[sys.argv[2]](quality=int(sys.argv[3]), pretrained=False).eval()
+    a = sys.argv[2]
+    m = (image_models[a](quality=int(sys.argv[3]), pretrained=False) if a in image_models else MODELS[a]()).eval()
     m.update(force=True)
     os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
     torch.save(m.state_dict(), sys.argv[1] + '.tmp')

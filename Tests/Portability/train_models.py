@@ -14,6 +14,10 @@ gravel, brick as grey RGB); `--images DIR` also writes held-out photographs crop
 sizes (chelsea, rocket, motorcycle_right, coins) for the sweep, and `--test-images DIR` two small
 crops of chelsea and rocket for the test suite.
 
+The six further architectures train the same way (ELIC with four uneven groups M/6, M/6, M/3,
+rest; the VBR hyperprior models with the variable-rate bottleneck, updated at Gain[1]; the VBR
+models at their default rate level s = 1).
+
 The test suite's models and images (Tests/Portability/trained, images) were made with
 
     python3 Tests/Portability/train_models.py Tests/Portability/trained --n 16 --m 24 --steps 800 \
@@ -25,6 +29,8 @@ import torch
 from PIL import Image
 from compressai.losses import RateDistortionLoss
 from compressai.zoo.image import model_architectures
+from compressai.registry import MODELS
+from compressai.entropy_models import EntropyBottleneckVbr
 
 DATA = os.path.join(os.path.dirname(__import__("skimage").__file__), "data")
 TRAIN = ["astronaut.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "retina.jpg",
@@ -55,7 +61,12 @@ def train(arch, n, m, steps, lmbda, seed):
     rng = np.random.default_rng(seed)
     photos = [photo(f) for f in TRAIN]
     kwargs = {"N": n} if arch.startswith("cheng2020") else {"N": n, "M": m}
-    model = model_architectures["bmshj2018_factorized_relu" if arch == "bmshj2018-factorized-relu" else arch](**kwargs).train()
+    if arch.startswith("elic2022"):
+        kwargs["groups"] = [m // 6, m // 6, m // 3, m - 2 * (m // 6) - m // 3]  # four uneven groups
+    if arch in ("bmshj2018-hyperprior-vbr", "mbt2018-mean-vbr"):
+        kwargs["vr_entbttlnck"] = True  # as compressai.zoo builds them
+    name = "bmshj2018_factorized_relu" if arch == "bmshj2018-factorized-relu" else arch
+    model = (model_architectures[name] if name in model_architectures else MODELS[arch])(**kwargs).train()
     params = [p for k, p in model.named_parameters() if not k.endswith(".quantiles")]
     aux_params = [p for k, p in model.named_parameters() if k.endswith(".quantiles")]
     opt = torch.optim.Adam(params, lr=5e-4)
@@ -71,13 +82,18 @@ def train(arch, n, m, steps, lmbda, seed):
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         aux = model.aux_loss()
+        if isinstance(getattr(model, "entropy_bottleneck", None), EntropyBottleneckVbr):
+            aux = aux + model.entropy_bottleneck.loss()  # aux_loss() does not count EntropyBottleneckVbr
         aux.backward()
         aux_opt.step()
         if step % 100 == 0 or step == steps - 1:
             print(f"{arch} step {step}: loss {loss['loss'].item():.4f} bpp {loss['bpp_loss'].item():.3f} "
                   f"mse {loss['mse_loss'].item():.5f} aux {aux.item():.1f} ({time.time() - start:.0f} s)", flush=True)
     model.eval()
-    model.update(force=True)
+    if kwargs.get("vr_entbttlnck"):
+        model.update(force=True, scale=model.Gain[1])  # the tables of the default rate level
+    else:
+        model.update(force=True)
     return model
 
 
