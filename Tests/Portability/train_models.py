@@ -22,7 +22,14 @@ The test suite's models and images (Tests/Portability/trained, images) were made
 
     python3 Tests/Portability/train_models.py Tests/Portability/trained --n 16 --m 24 --steps 800 \
         --arch bmshj2018-hyperprior --arch mbt2018 --arch cheng2020-anchor \
-        --test-images Tests/Portability/images"""
+        --test-images Tests/Portability/images
+
+and, for the further architectures (the two ELIC models, 14 MB each with their four groups'
+channel contexts, are trained the same way for the local sweep but not committed),
+
+    python3 Tests/Portability/train_models.py OUT --n 16 --m 24 --steps 400 \
+        --arch cheng2020-anchor-checkerboard --arch elic2022-chandelier --arch elic2022-official \
+        --arch mbt2018-vbr --arch bmshj2018-hyperprior-vbr --arch mbt2018-mean-vbr"""
 import argparse, os, time
 import numpy as np
 import torch
