@@ -71,6 +71,9 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
         return hasChannelGroups ? ("g_a.0.weight", "g_a.13.weight") : ("g_a.0.weight", "g_a.6.weight")
     }
 
+    /// The most channel groups an ELIC state dict is read with (CompressAI's default has 5).
+    public static let maxChannelGroups = 64
+
     /// ELIC's default channel groups for M: `[16, 16, 32, 64, M − 128]`.
     public static func defaultGroups(M: Int) -> [Int] { [16, 16, 32, 64, M - 128] }
 

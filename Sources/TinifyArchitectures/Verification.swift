@@ -93,14 +93,17 @@ extension Architecture {
     /// from k = 0, each as wide as its context model's input (or half its outputs); CompressAI's
     /// default `[16, 16, 32, 64, M − 128]` when the state dict has no group codec at all.
     static func inferGroups(_ tensors: [String: Tensor], M: Int) -> [Int] {
+        let maxGroups = Architecture.maxChannelGroups
         let marker = "latent_codec.y.latent_codec.y"
         var present = Set<Int>()
         for key in tensors.keys where key.hasPrefix(marker) {
             let digits = key.dropFirst(marker.count).prefix { $0.isASCII && $0.isNumber }
             if digits.count <= 6, let k = Int(digits), key.dropFirst(marker.count + digits.count).hasPrefix(".") { present.insert(k) }
         }
+        // At most `maxGroups`: a file declaring more names them as unexpected keys, and the
+        // declaration's size (and its channel-context sums, quadratic in the count) stays bounded.
         var count = 0
-        while present.contains(count) { count += 1 }
+        while present.contains(count) && count < maxGroups { count += 1 }
         guard count > 0 else { return defaultGroups(M: M) }
         return (0..<count).map { k in
             let codec = "\(marker)\(k)."

@@ -190,4 +190,18 @@ final class MoreArchitecturesTests: XCTestCase {
             XCTAssertTrue(String(describing: $0).contains("no variable-rate entropy bottleneck"), "\($0)")
         }
     }
+
+    /// A state dict naming 10,000 ELIC group codecs is read with at most `maxChannelGroups` of
+    /// them (the rest unexpected), in bounded time: the declaration does not grow with the file.
+    func testAHostileGroupCountIsBounded() throws {
+        var state = try StateDict(contentsOfFile: Fixtures.path(Self.folder + "elic2022-official-N8-M12-g4-8-not-updated.pth"))
+        let tiny = try Tensor(dtype: .float32, shape: [1], bytes: ByteRegion([0, 0, 0, 0]))
+        for k in 2..<10_000 { state["latent_codec.y.latent_codec.y\(k).context_prediction.bias"] = tiny }
+        let start = Date()
+        let report = try Architecture.elic2022Official.verify(state)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+        XCTAssertEqual(report.hyperparameters.groups.count, Architecture.maxChannelGroups)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.problems.contains { $0.kind == .unexpected && $0.key == "latent_codec.y.latent_codec.y9999.context_prediction.bias" })
+    }
 }
