@@ -122,11 +122,14 @@ struct EvalRun: ParsableCommand {
         var failed = false
         var imageRows: [JSON] = []
         let progress = ImageProgress(total: record.units.count, unit: "images")
+        var loaded: (checkpoint: String, model: ZooModel)?
         for (c, checkpoint) in checkpoints.enumerated() {
             let units = record.units.filter { $0 / dataset.count == c }
             // The name comes from the first checkpoint, whichever shard runs.
             guard !units.isEmpty || architecture == nil else { continue }
-            let model = try loadModel(checkpoint: checkpoint, arch: arch, memory: budget)
+            // A VBR model's entries all read one checkpoint: it is loaded once.
+            let model = try loaded.flatMap { $0.checkpoint == checkpoint ? $0.model : nil } ?? loadModel(checkpoint: checkpoint, arch: arch, memory: budget)
+            loaded = (checkpoint, model)
             if let architecture, model.architecture != architecture {
                 try reportingErrors(checkpoint) {
                     throw EvaluationError.badRequest("is a \(model.architecture) model, but the result is \(architecture)'s (one result names one architecture; evaluate them separately)")

@@ -27,11 +27,7 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
         let pad = AutoregressiveParameters.padding, (ph, pw) = (height + 2 * pad, width + 2 * pad)
         var yStrings: [[UInt8]] = []
         for b in 0..<y.n {
-            // ŷ padded, holding y until each position is coded (the mask never reads those).
-            var plane = [Float](repeating: 0, count: m * ph * pw)
-            for c in 0..<m { for h in 0..<height { for w in 0..<width {
-                plane[(c * ph + h + pad) * pw + w + pad] = y[((b * m + c) * height + h) * width + w]
-            } } }
+            var plane = autoregressive.paddedPlane(y, batch: b)
             var symbols = [Int32](), indexes = [Int32]()
             symbols.reserveCapacity(m * height * width)
             indexes.reserveCapacity(m * height * width)
@@ -71,11 +67,7 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
                     for ch in 0..<m { p[(ch * ph + h + pad) * pw + w + pad] = Float(q[ch]) + means[ch] }
                 }
             }
-            yHat.withUnsafeMutableBufferPointer { p in
-                for ch in 0..<m { for h in 0..<height { for w in 0..<width {
-                    p[((b * m + ch) * height + h) * width + w] = plane[(ch * ph + h + pad) * pw + w + pad]
-                } } }
-            }
+            yHat.withUnsafeMutableBufferPointer { autoregressive.unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
         }
         return yHat
     }

@@ -21,17 +21,15 @@ struct CheckerboardCodec: @unchecked Sendable {
 
     /// Binds the codec `declared` names.
     init(_ w: WeightReader, _ declared: CheckerboardLatentCodec) throws {
-        let ctx = Self.prefix(declared.contextPrediction.conv.weight.key, ".weight")
+        let ctx = DeclaredTransforms.prefix(declared.contextPrediction.conv.weight, ".weight")
         let shape = try w.shape(ctx + ".weight")
         guard shape.count == 4, shape[0] == 2 * shape[1] else { throw RuntimeError.badShape(key: ctx + ".weight", shape: shape, expected: "[2C, C, 5, 5]") }
         channels = shape[1]
         context = try Conv2d(w, ctx, in: channels, out: 2 * channels, kernel: 5, padding: 2, mask: try w.floats(ctx + ".mask"))
         entropyParameters = try DeclaredTransforms.sequential(declared.entropyParameters, w)
-        gc = try GaussianConditional(w, Self.prefix(declared.gaussianConditional.scaleBound.key, ".scale_bound"))
+        gc = try GaussianConditional(w, DeclaredTransforms.prefix(declared.gaussianConditional.scaleBound, ".scale_bound"))
         meansFirst = declared.meansFirst
     }
-
-    private static func prefix(_ key: String, _ suffix: String) -> String { key.hasSuffix(suffix) ? String(key.dropLast(suffix.count)) : key }
 
     /// Whether (row, column) is an anchor (CompressAI's `anchor_parity="even"`).
     @inline(__always) static func isAnchor(_ r: Int, _ c: Int) -> Bool { (r + c) % 2 == 0 }

@@ -110,6 +110,21 @@ struct AutoregressiveParameters: Sendable {
         means.update(from: current + m, count: m)
     }
 
+    /// Batch item `b` of y (M × H × W) padded by 2 around each channel: the plane the raster
+    /// loop codes in place, holding y until each position is coded (the mask never reads those).
+    func paddedPlane(_ y: FloatTensor, batch b: Int) -> [Float] {
+        let pad = Self.padding, (height, width) = (y.h, y.w), (ph, pw) = (height + 2 * pad, width + 2 * pad)
+        var plane = [Float](repeating: 0, count: m * ph * pw)
+        for c in 0..<m { for h in 0..<height { for w in 0..<width { plane[(c * ph + h + pad) * pw + w + pad] = y[((b * m + c) * height + h) * width + w] } } }
+        return plane
+    }
+
+    /// The plane's interior written as batch item `b` of an (N, M, height, width) tensor at `out`.
+    func unpad(_ plane: [Float], into out: UnsafeMutablePointer<Float>, batch b: Int, height: Int, width: Int) {
+        let pad = Self.padding, (ph, pw) = (height + 2 * pad, width + 2 * pad)
+        for c in 0..<m { for h in 0..<height { for w in 0..<width { out[((b * m + c) * height + h) * width + w] = plane[(c * ph + h + pad) * pw + w + pad] } } }
+    }
+
     /// Runs the raster-order loop over one image's latent positions: for each position, (σ, μ)
     /// from the deterministic parameter path, then `code(h, w, σ, μ, plane)`, which must write
     /// ŷ at (h, w) of every channel into the padded `plane` before the loop moves on.

@@ -13,26 +13,22 @@ package struct DeclaredEntropyModels {
     package let bottleneck: EntropyBottleneck
     /// Every Gaussian conditional, in declaration order.
     package let conditionals: [GaussianConditional]
-    /// A VBR model's `Gain` and, with the variable-rate bottleneck, `gayn2zqstep` as
-    /// (weight, bias, outputs, inputs) per Linear and `lower_bound_zqstep.bound`.
+    /// A VBR model's `Gain` and, with the variable-rate bottleneck, `gayn2zqstep` and
+    /// `lower_bound_zqstep.bound`.
     private let gain: [Float]?
-    private let zStepNetwork: [(weight: [Float], bias: [Float], outputs: Int, inputs: Int)]
+    private let zStepNetwork: LinearStack?
     private let zStepBound: Float
 
     /// Binds the entropy models `id` declares over `store` (canonical keys, verified).
     package init(_ id: Architecture, store: WeightStore) throws {
         let d = try DeclaredTransforms.declaration(id, store)
         let w = WeightReader(store)
-        bottleneck = try EntropyBottleneck(w, Self.prefix(d.entropyBottleneck.quantiles.key, ".quantiles"))
+        bottleneck = try EntropyBottleneck(w, DeclaredTransforms.prefix(d.entropyBottleneck.quantiles, ".quantiles"))
         let declared = [d.gaussianConditional].compactMap { $0 } + d.checkerboard.map(\.gaussianConditional)
-        conditionals = try declared.map { try GaussianConditional(w, Self.prefix($0.scaleBound.key, ".scale_bound")) }
+        conditionals = try declared.map { try GaussianConditional(w, DeclaredTransforms.prefix($0.scaleBound, ".scale_bound")) }
         gain = try d.variableRate.map { try w.floats($0.gain.key) }
-        zStepNetwork = try (d.variableRate?.gayn2zqstep ?? []).compactMap { layer in
-            guard case .linear(let l) = layer else { return nil }
-            let shape = try w.shape(l.weight.key)
-            guard shape.count == 2 else { throw RuntimeError.badShape(key: l.weight.key, shape: shape, expected: "[out, in]") }
-            return (try w.floats(l.weight.key), try w.floats(l.bias.key, shape: [shape[0]]), shape[0], shape[1])
-        }
+        let network = d.variableRate?.gayn2zqstep ?? []
+        zStepNetwork = network.isEmpty ? nil : try LinearStack(network, w, inputs: 1, outputs: 1, name: "gayn2zqstep")
         zStepBound = try d.variableRate?.lowerBoundZQStep.map { try w.scalar($0.key, default: Float(0.5)) } ?? 0.5
     }
 
@@ -43,23 +39,8 @@ package struct DeclaredEntropyModels {
     /// float32 as torch computes it (each Linear a fused multiply-add chain, then the bias); nil
     /// without the variable-rate bottleneck.
     package func zStep(scale: Float) -> Float? {
-        guard !zStepNetwork.isEmpty else { return nil }
-        var x: [Float] = [1 / scale]
-        for (i, layer) in zStepNetwork.enumerated() {
-            guard layer.inputs == x.count else { return nil }
-            x = (0..<layer.outputs).map { o in
-                var acc: Float = 0
-                for k in 0..<layer.inputs { acc = acc.addingProduct(layer.weight[o * layer.inputs + k], x[k]) }
-                let v = acc + layer.bias[o]
-                return i + 1 < zStepNetwork.count ? Swift.max(v, 0) : v
-            }
-        }
-        guard let last = x.first, x.count == 1 else { return nil }
+        guard let last = zStepNetwork?([1 / scale]).first else { return nil }
         return Swift.max(TorchMath.softplus([last])[0], zStepBound)
-    }
-
-    private static func prefix(_ key: String, _ suffix: String) -> String {
-        key.hasSuffix(suffix) ? String(key.dropLast(suffix.count)) : key
     }
 
     /// `update(scale_table, force)`: the new CDF buffers by key (empty when nothing was due).

@@ -85,7 +85,7 @@ enum DeclaredTransforms {
     }
 
     /// `g_a.0.conv1.weight` less `.conv1.weight` → `g_a.0`.
-    private static func prefix(_ t: BoundTensor, _ suffix: String) -> String {
+    static func prefix(_ t: BoundTensor, _ suffix: String) -> String {
         t.key.hasSuffix(suffix) ? String(t.key.dropLast(suffix.count)) : t.key
     }
 

@@ -25,7 +25,8 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
     /// The deterministic parameter path with scale_to_context(g) added to the context.
     private let path: AutoregressiveParameters
     private let quantABCD: QuantizationOffsets
-    private let store: WeightStore
+    /// `scale_to_context`: Linear(1 → 2M).
+    private let toContext: LinearStack
     /// The gains of the rate levels (`Gain`).
     package let gains: [Float]
     /// The gain g this engine codes with.
@@ -34,30 +35,33 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
     var gaussianConditional: GaussianConditional? { base.gc }
 
     /// Binds mbt2018-vbr from canonical keys at gain `scale` (CompressAI's default: `Gain[1]`).
-    package init(_ w: WeightReader, scale: Float? = nil) throws {
+    package convenience init(_ w: WeightReader, scale: Float? = nil) throws {
         let id = Architecture.mbt2018Vbr
         let t = try DeclaredTransforms.build(id, w)
-        base = try JointAutoregressiveHierarchicalPriorsEngine(w, n: t.n, m: t.m, transforms: t)
-        store = w.store
         let d = try DeclaredTransforms.declaration(id, w.store)
         guard let v = d.variableRate, let toContext = v.scaleToContext else { throw RuntimeError.layerMismatch("mbt2018-vbr without scale_to_context") }
-        gains = try w.floats(v.gain.key)
+        let gains = try w.floats(v.gain.key)
         guard gains.count > 1 else { throw RuntimeError.badShape(key: v.gain.key, shape: [gains.count], expected: "[8]") }
-        let g = scale ?? abs(gains[1])
+        try self.init(base: try JointAutoregressiveHierarchicalPriorsEngine(w, n: t.n, m: t.m, transforms: t),
+                      quantABCD: try QuantizationOffsets(v.quantABCD, w),
+                      toContext: try LinearStack([.linear(toContext)], w, inputs: 1, outputs: 2 * t.m, name: "scale_to_context"),
+                      gains: gains, scale: scale ?? abs(gains[1]))
+    }
+
+    /// The model over already-bound parts, at gain `scale`: the context gets scale_to_context(g).
+    private init(base: JointAutoregressiveHierarchicalPriorsEngine, quantABCD: QuantizationOffsets, toContext: LinearStack,
+                 gains: [Float], scale g: Float) throws {
         guard g.isFinite, g > 0 else { throw RuntimeError.badInput("gain \(g): a VBR model needs a positive finite gain") }
-        self.scale = g
-        quantABCD = try QuantizationOffsets(v.quantABCD, w)
-        // scale_to_context(g): Linear(1 → 2M), g·W + b.
-        let weight = try w.floats(toContext.weight.key, shape: [2 * t.m, 1]), bias = try w.floats(toContext.bias.key, shape: [2 * t.m])
+        (self.base, self.quantABCD, self.toContext, self.gains, self.scale) = (base, quantABCD, toContext, gains, g)
         var p = base.autoregressive
-        p.contextOffset = (0..<(2 * t.m)).map { g * weight[$0] + bias[$0] }
+        p.contextOffset = toContext([g])
         path = p
     }
 
-    /// The model at rate level `s`: gain |Gain[s]|.
+    /// The model at rate level `s`: gain |Gain[s]|, over the same bound parts.
     package func atRateLevel(_ s: Int) throws -> any CompressionRuntimeModel {
         guard gains.indices.contains(s) else { throw RuntimeError.badInput("rate level \(s): mbt2018-vbr has levels 0…\(gains.count - 1)") }
-        return try VariableRateAutoregressiveEngine(WeightReader(store), scale: abs(gains[s]))
+        return try VariableRateAutoregressiveEngine(base: base, quantABCD: quantABCD, toContext: toContext, gains: gains, scale: abs(gains[s]))
     }
 
     /// One position's reconstruction of every channel: symbols q = round((y − μ)·g), ŷ written into
@@ -85,20 +89,6 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
         return sign * (a + off) * rescale + mean
     }
 
-    /// ŷ padded by 2 around each channel, holding y until each position is coded.
-    private func paddedPlane(_ y: FloatTensor, batch b: Int) -> [Float] {
-        let pad = AutoregressiveParameters.padding, (height, width) = (y.h, y.w), (ph, pw) = (height + 2 * pad, width + 2 * pad)
-        var plane = [Float](repeating: 0, count: m * ph * pw)
-        for c in 0..<m { for h in 0..<height { for w in 0..<width { plane[(c * ph + h + pad) * pw + w + pad] = y[((b * m + c) * height + h) * width + w] } } }
-        return plane
-    }
-
-    /// The plane's interior as batch item `b` of `out`.
-    private func unpad(_ plane: [Float], into out: UnsafeMutablePointer<Float>, batch b: Int, height: Int, width: Int) {
-        let pad = AutoregressiveParameters.padding, (ph, pw) = (height + 2 * pad, width + 2 * pad)
-        for c in 0..<m { for h in 0..<height { for w in 0..<width { out[((b * m + c) * height + h) * width + w] = plane[(c * ph + h + pad) * pw + w + pad] } } }
-    }
-
     /// `forward(x, stage=2)` at this gain: the serial loop of `_stequantization`.
     package func forward(_ x: FloatTensor) throws -> ForwardResult {
         try checkInput(x, factor: downsamplingFactor)
@@ -109,7 +99,7 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
         var yHat = FloatTensor(shape: y.shape, repeating: 0)
         var centred = [Float](), sigmas = [Float]()
         for b in 0..<y.n {
-            var plane = paddedPlane(y, batch: b)
+            var plane = path.paddedPlane(y, batch: b)
             var symbols = [Int32](), scaled = [Float](), values: [Float]? = []
             try plane.withUnsafeMutableBufferPointer { pp in
                 try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
@@ -117,7 +107,7 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
                                  symbols: &symbols, scaled: &scaled, values: &values)
                 }
             }
-            yHat.withUnsafeMutableBufferPointer { unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
+            yHat.withUnsafeMutableBufferPointer { path.unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
             // Raster order (position, then channel) to NCHW.
             let v = values ?? []
             var c1 = [Float](repeating: 0, count: v.count), s1 = c1
@@ -143,7 +133,7 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
         guard y.h == height, y.w == width, y.c == m else { throw CodingError.shapeMismatch("y \(y.shape) for z \(zHat.shape)") }
         var yStrings: [[UInt8]] = []
         for b in 0..<y.n {
-            var plane = paddedPlane(y, batch: b)
+            var plane = path.paddedPlane(y, batch: b)
             var symbols = [Int32](), scaled = [Float](), values: [Float]? = nil
             try plane.withUnsafeMutableBufferPointer { pp in
                 try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
@@ -177,7 +167,7 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
                     for ch in 0..<m { p[(ch * ph + h + pad) * pw + w + pad] = reconstruct(q[ch], sigma: sigmas[ch], mean: means[ch], rescale: rescale) }
                 }
             }
-            yHat.withUnsafeMutableBufferPointer { unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
+            yHat.withUnsafeMutableBufferPointer { path.unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
         }
         return yHat
     }

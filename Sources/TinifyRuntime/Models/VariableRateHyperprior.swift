@@ -16,7 +16,8 @@ import TinifyWeights
 package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, EntropyModelOwner, @unchecked Sendable {
     /// The base model's transforms and entropy models (bound under the VBR architecture).
     private let base: ScaleHyperpriorEngine
-    private let store: WeightStore
+    /// The declared entropy models: `update()` and z's quantisation step for a gain.
+    private let entropyModels: DeclaredEntropyModels
     /// The gains of the rate levels (`Gain`).
     package let gains: [Float]
     /// The gain g this engine codes with.
@@ -35,20 +36,21 @@ package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, Entro
 
     /// Binds the VBR model `id` from canonical keys, at gain `scale` (CompressAI's default:
     /// `Gain[1]`).
-    package init(_ w: WeightReader, _ id: Architecture, scale: Float? = nil) throws {
-        base = try ScaleHyperpriorEngine(w, id)
-        store = w.store
+    package convenience init(_ w: WeightReader, _ id: Architecture, scale: Float? = nil) throws {
         let d = try DeclaredTransforms.declaration(id, w.store)
         guard let v = d.variableRate else { throw RuntimeError.layerMismatch("\(id.rawValue) has no variable-rate modules") }
         let gains = try w.floats(v.gain.key)
         guard gains.count > 1 else { throw RuntimeError.badShape(key: v.gain.key, shape: [gains.count], expected: "[8]") }
-        self.gains = gains
-        let g = scale ?? abs(gains[1])
+        try self.init(base: try ScaleHyperpriorEngine(w, id), entropyModels: try DeclaredEntropyModels(id, store: w.store), gains: gains,
+                      quantABCD: try QuantizationOffsets(v.quantABCD, w), scale: scale ?? abs(gains[1]))
+    }
+
+    /// The model over already-bound parts, at gain `scale`.
+    private init(base: ScaleHyperpriorEngine, entropyModels: DeclaredEntropyModels, gains: [Float], quantABCD: QuantizationOffsets, scale g: Float) throws {
         guard g.isFinite, g > 0 else { throw RuntimeError.badInput("gain \(g): a VBR model needs a positive finite gain") }
-        self.scale = g
-        quantABCD = try QuantizationOffsets(v.quantABCD, w)
-        if w.store.keys.contains(where: { $0.hasPrefix("gayn2zqstep.") }) {
-            guard let step = try DeclaredEntropyModels(id, store: w.store).zStep(scale: g), step.isFinite, step > 0 else {
+        (self.base, self.entropyModels, self.gains, self.quantABCD, self.scale) = (base, entropyModels, gains, quantABCD, g)
+        if base.entropyBottleneck.variableRate {
+            guard let step = entropyModels.zStep(scale: g), step.isFinite, step > 0 else {
                 throw RuntimeError.badInput("gayn2zqstep gives no positive quantisation step for gain \(g)")
             }
             zStep = step
@@ -97,13 +99,14 @@ package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, Entro
     /// The model at rate level `s`: gain |Gain[s]|, as `compress(x, s=s)` codes.
     package func atRateLevel(_ s: Int) throws -> any CompressionRuntimeModel {
         guard gains.indices.contains(s) else { throw RuntimeError.badInput("rate level \(s): \(architecture.rawValue) has levels 0…\(gains.count - 1)") }
-        return try VariableRateHyperpriorEngine(WeightReader(store), architecture, scale: abs(gains[s]))
+        // The same bound parts: only the gain and z's step change.
+        return try VariableRateHyperpriorEngine(base: base, entropyModels: entropyModels, gains: gains, quantABCD: quantABCD, scale: abs(gains[s]))
     }
 
-    package func auxLoss() -> Double { zStep == nil && !base.entropyBottleneck.variableRate ? entropyAuxLoss() : 0 }
+    package func auxLoss() -> Double { base.entropyBottleneck.variableRate ? 0 : entropyAuxLoss() }
 
     package func update(scaleTable: [Float]?, force: Bool) throws -> [String: Tensor] {
-        try DeclaredEntropyModels(architecture, store: store).update(scaleTable: scaleTable, force: force)
+        try entropyModels.update(scaleTable: scaleTable, force: force)
     }
 
     package func checkCodingTables() throws { try entropyCodingTablesCheck() }
@@ -136,34 +139,15 @@ package final class VariableRateHyperpriorEngine: CompressionRuntimeModel, Entro
 /// The VBR models' `QuantABCD` (Linear 2→12, ReLU, 12→12, ReLU, 12→1): the reconstruction offset
 /// of a nonzero symbol from (max(g·σ, bound), g).
 struct QuantizationOffsets: Sendable {
-    /// The Linear layers: (weight (out × in), bias, outputs, inputs).
-    let layers: [(weight: [Float], bias: [Float], outputs: Int, inputs: Int)]
+    let network: LinearStack
 
     /// Binds the declared `QuantABCD` layers.
     init(_ declared: [Layer], _ w: WeightReader) throws {
-        layers = try declared.compactMap { layer in
-            guard case .linear(let l) = layer else { return nil }
-            let shape = try w.shape(l.weight.key)
-            guard shape.count == 2 else { throw RuntimeError.badShape(key: l.weight.key, shape: shape, expected: "[out, in]") }
-            return (try w.floats(l.weight.key), try w.floats(l.bias.key, shape: [shape[0]]), shape[0], shape[1])
-        }
-        guard layers.first?.inputs == 2, layers.last?.outputs == 1, zip(layers, layers.dropFirst()).allSatisfy({ $0.outputs == $1.inputs }) else {
-            throw RuntimeError.layerMismatch("QuantABCD of \(layers.map { "\($0.inputs)→\($0.outputs)" }), expected 2 → … → 1")
-        }
+        network = try LinearStack(declared, w, inputs: 2, outputs: 1, name: "QuantABCD")
     }
 
-    /// −QuantABCD(max(g·σ, bound), g): each Linear a fused multiply-add chain then its bias (a
-    /// fixed order: the same bits on every machine), ReLU between.
+    /// −QuantABCD(max(g·σ, bound), g), on the fixed operation order of `LinearStack`.
     func offset(scaledScale: Float, gain: Float, bound: Float) -> Float {
-        var x: [Float] = [Swift.max(scaledScale, bound), gain]
-        for (i, layer) in layers.enumerated() {
-            x = (0..<layer.outputs).map { o in
-                var acc: Float = 0
-                for k in 0..<layer.inputs { acc = acc.addingProduct(layer.weight[o * layer.inputs + k], x[k]) }
-                let v = acc + layer.bias[o]
-                return i + 1 < layers.count ? Swift.max(v, 0) : v
-            }
-        }
-        return -(x.first ?? 0)
+        -(network([Swift.max(scaledScale, bound), gain]).first ?? 0)
     }
 }
