@@ -35,9 +35,17 @@ package final class Conv2d: @unchecked Sendable {
     /// im2col + sgemm on the weights as they are, for outputs too small for Winograd to repay
     /// its weight transform (nil where that is the engine anyway).
     private let deferredDirect: Deferred<GemmConvKernel>?
-    /// Outputs of fewer pixels per channel than this skip Winograd (its weight transform takes
-    /// longer than the whole convolution of a 32×32 map).
+    /// Outputs of fewer pixels per channel than this skip Winograd F(2×2) (its weight transform
+    /// takes longer than the whole convolution of a 32×32 map).
     static let winogradMinPixels = 256 * 256
+    /// The same for F(4×4), the tile of g_s: from 64×64 up its four-fold saving repays the weight
+    /// transform (the grid of ConvTranspose2d's 128×128 outputs). Measured: a 768×512
+    /// cheng2020-anchor-checkerboard decode takes about a quarter less CPU time than with
+    /// `winogradMinPixels`; from 32×32 up it gains nothing more, and a 300×200 bmshj2018-hyperprior
+    /// decode loses 10–20 % when its deconvolutions go on Winograd from 32×32.
+    static let winogradF4MinPixels = 64 * 64
+    /// The smallest output (pixels per channel) this convolution runs on Winograd.
+    private let winogradFrom: Int
 
     /// A convolution over `weight` (out, in, kh, kw, C order) and `bias`, its output optionally
     /// pixel-shuffled. 3×3 stride-1 and 5×5 stride-2 convolutions (padding k//2; the latter from
@@ -51,6 +59,7 @@ package final class Conv2d: @unchecked Sendable {
         outChannels = shape[0]; inChannels = shape[1]; self.name = name
         kernel = (shape[2], shape[3])
         self.stride = stride; self.padding = padding; self.bias = bias; self.shuffle = shuffle
+        winogradFrom = tile == .f4 ? Conv2d.winogradF4MinPixels : Conv2d.winogradMinPixels
         let threeByThree = shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2)
         let strided5x5 = shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8
         func direct() -> GemmConvKernel {
@@ -101,7 +110,7 @@ package final class Conv2d: @unchecked Sendable {
         let direct: Bool
         if case .deterministic = mode { direct = true } else {
             try SystemLibraries.loadBLAS()
-            direct = oh * ow < Conv2d.winogradMinPixels
+            direct = oh * ow < winogradFrom
         }
         switch direct ? deferredDirect.map({ Engine.im2col($0.value) }) ?? engine : engine {
         case .winograd(let winograd):

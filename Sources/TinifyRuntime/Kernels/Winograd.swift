@@ -122,8 +122,8 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
     let outC: Int
     /// Input channels.
     let inC: Int
-    /// Transformed filters: 16 matrices of outC × inC.
-    let u: [Float]
+    /// Transformed filters: 16 matrices of outC × inC (pooled storage, as WinogradF4's).
+    let u: FloatStorage
     /// Bias per convolution output channel.
     let bias: [Float]?
     /// PixelShuffle factor applied to the output (1 or 2).
@@ -133,10 +133,11 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
     init(weight: [Float], outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) {
         precondition(weight.count == outC * inC * 9)  // Conv2d's init checked it (a thrown error)
         self.outC = outC; self.inC = inC; self.bias = bias; self.shuffle = shuffle
-        var u = [Float](repeating: 0, count: 16 * outC * inC)
         let plane = outC * inC
+        let u = FloatStorage(count: 16 * plane)
+        let pu = u.base
         weight.withUnsafeBufferPointer { pw in
-            u.withUnsafeMutableBufferPointer { pu in
+            do {
               Parallel.chunks(plane, grain: 8192) { range in
                 for oi in range {
                     let g = pw.baseAddress! + oi * 9
@@ -176,8 +177,8 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
         rows = min(rows, th)
         let chunks = (th + rows - 1) / rows
         let (ic, oc) = (inC, outC)
-        u.withUnsafeBufferPointer { pu in
-            let uBase = pu.baseAddress!
+        withExtendedLifetime(u) {
+            let uBase = u.base
             Parallel.forEach(chunks, scratch: 16 * (ic + oc) * rows * tw + 4 * wp + 4 * tw + w) { ci, scratch in
                 let a0 = ci * rows, a1 = min(th, a0 + rows)
                 let tc = (a1 - a0) * tw

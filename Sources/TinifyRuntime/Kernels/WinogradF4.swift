@@ -22,8 +22,9 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
     let outC: Int
     /// Input channels.
     let inC: Int
-    /// Transformed filters: 36 matrices of outC × inC.
-    let u: [Float]
+    /// Transformed filters: 36 matrices of outC × inC (pooled storage, mapped with the huge-page
+    /// hint: four times the weights, they would otherwise cost one page fault per 4 KiB).
+    let u: FloatStorage
     /// Bias per convolution output channel.
     let bias: [Float]?
     /// PixelShuffle factor applied to the output (1 or 2).
@@ -34,28 +35,25 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
         precondition(weight.count == outC * inC * 9)  // Conv2d's init checked it (a thrown error)
         self.outC = outC; self.inC = inC; self.bias = bias; self.shuffle = shuffle
         let plane = outC * inC
-        var u = [Float](repeating: 0, count: 36 * plane)
-        let g: [(Double, Double, Double)] = [(1, 0, 0), (-1.0 / 3, 1.0 / 3, -1.0 / 3), (1.0 / 3, 1.0 / 3, 1.0 / 3),
-                                             (-16.0 / 15, -8.0 / 15, -4.0 / 15), (1.0 / 15, -2.0 / 15, 4.0 / 15), (0, 0, 1)]
+        // G's three columns (lanes 0…5 are its rows), in double; U = G·w·Gᵀ per filter, rounded
+        // once to float.
+        let g0 = SIMD8<Double>(1, -1.0 / 3, 1.0 / 3, -16.0 / 15, 1.0 / 15, 0, 0, 0)
+        let g1 = SIMD8<Double>(0, 1.0 / 3, 1.0 / 3, -8.0 / 15, -2.0 / 15, 0, 0, 0)
+        let g2 = SIMD8<Double>(0, -1.0 / 3, 1.0 / 3, -4.0 / 15, 4.0 / 15, 1, 0, 0)
+        let u = FloatStorage(count: 36 * plane)
+        let pu = u.base
         weight.withUnsafeBufferPointer { pw in
-            u.withUnsafeMutableBufferPointer { pu in
-              Parallel.chunks(plane, grain: 4096) { range in
-                var t = [Double](repeating: 0, count: 18)
-                for oi in range {
-                    let w = pw.baseAddress! + oi * 9
-                    // t = G·w (6×3), then U = t·Gᵀ (6×6).
-                    for r in 0..<6 {
-                        for c in 0..<3 {
-                            t[r * 3 + c] = g[r].0 * Double(w[c]) + g[r].1 * Double(w[3 + c]) + g[r].2 * Double(w[6 + c])
-                        }
-                    }
-                    for r in 0..<6 {
-                        for c in 0..<6 {
-                            let v = t[r * 3] * g[c].0 + t[r * 3 + 1] * g[c].1 + t[r * 3 + 2] * g[c].2
-                            pu[(r * 6 + c) * plane + oi] = Float(v)
-                        }
-                    }
-                }
+            Parallel.chunks(plane, grain: 4096) { range in
+              for oi in range {
+                  let w = pw.baseAddress! + oi * 9
+                  // Column c of t = G·w (6 values, lanes 0…5), then U[r][c'] = Σ_c t[r][c]·G[c'][c].
+                  let t0 = g0 * Double(w[0]) + g1 * Double(w[3]) + g2 * Double(w[6])
+                  let t1 = g0 * Double(w[1]) + g1 * Double(w[4]) + g2 * Double(w[7])
+                  let t2 = g0 * Double(w[2]) + g1 * Double(w[5]) + g2 * Double(w[8])
+                  for c in 0..<6 {
+                      let v = t0 * g0[c] + t1 * g1[c] + t2 * g2[c]
+                      for r in 0..<6 { pu[(r * 6 + c) * plane + oi] = Float(v[r]) }
+                  }
               }
             }
         }
@@ -113,8 +111,8 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
         rows = min(rows, th)
         let chunks = (th + rows - 1) / rows
         let (ic, oc) = (inC, outC)
-        u.withUnsafeBufferPointer { pu in
-            let uBase = pu.baseAddress!
+        withExtendedLifetime(u) {
+            let uBase = u.base
             Parallel.forEach(chunks, scratch: 36 * (ic + oc) * rows * tw + 6 * wp + 16 * tw + w + 64) { ci, scratch in
                 let a0 = ci * rows, a1 = min(th, a0 + rows)
                 let tc = (a1 - a0) * tw
