@@ -7,8 +7,8 @@ import Foundation
 
 struct CodecBenchmark: Benchmark {
     let name = "codec"
-    let summary = "tinify compress / decompress (whole process) vs CompressAI compress() / decompress() in-process, 2 threads [--arch NAME]"
-    let options = ["arch"]
+    let summary = "tinify compress / decompress (whole process) vs CompressAI compress() / decompress() in-process, 2 threads [--arch NAME] [--size WxH]"
+    let options = ["arch", "size"]
 
     /// Builds the model, compresses and decompresses once (warm-up), says "ready", then times one
     /// compress or decompress per request line ("compress" / "decompress").
@@ -40,7 +40,17 @@ struct CodecBenchmark: Benchmark {
         let tinify = try Timing.sibling("tinify")
         // (architecture, height, width): the sizes — 768×512 for every model, and a
         // 300×200 image, where the process start-up is most of the work, for the hyperprior one.
-        let cases: [(String, Int, Int)] = options["arch"].map { [($0, 512, 768)] }
+        // --size WxH: that size only (with --arch, or for the hyperprior model).
+        var size: (h: Int, w: Int)? = nil
+        if let text = options["size"] {
+            let parts = text.split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts.allSatisfy({ (16...4096).contains($0) }) else {
+                throw BenchError("--size must be WIDTHxHEIGHT, each 16 to 4096 (got '\(text)')")
+            }
+            size = (parts[1], parts[0])
+        }
+        let cases: [(String, Int, Int)] = size.map { [(options["arch"] ?? "bmshj2018-hyperprior", $0.h, $0.w)] }
+            ?? options["arch"].map { [($0, 512, 768)] }
             ?? [("bmshj2018-hyperprior", 512, 768), ("bmshj2018-hyperprior", 200, 300), ("mbt2018", 512, 768),
                 ("cheng2020-anchor-checkerboard", 512, 768), ("elic2022-official", 512, 768)]
         var out: [Comparison] = []
