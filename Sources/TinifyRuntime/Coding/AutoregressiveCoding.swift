@@ -31,15 +31,13 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
             var symbols = [Int32](), indexes = [Int32]()
             symbols.reserveCapacity(m * height * width)
             indexes.reserveCapacity(m * height * width)
-            try plane.withUnsafeMutableBufferPointer { pp in
-                try autoregressive.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
-                    indexes.append(contentsOf: try gc.indexes(scales))
-                    for c in 0..<m {
-                        let at = (c * ph + h + pad) * pw + w + pad
-                        let q = try Symbols.round(p[at] - means[c])
-                        p[at] = Float(q) + means[c]
-                        symbols.append(q)
-                    }
+            try autoregressive.rasterLoop(params: params, batch: b, height: height, width: width, plane: &plane) { h, w, scales, means, p in
+                indexes.append(contentsOf: try gc.indexes(scales))
+                for c in 0..<m {
+                    let at = (c * ph + h + pad) * pw + w + pad
+                    let q = try Symbols.round(p[at] - means[c])
+                    p[at] = Float(q) + means[c]
+                    symbols.append(q)
                 }
             }
             var encoder = RansEncoder()
@@ -61,11 +59,9 @@ extension JointAutoregressiveHierarchicalPriorsEngine {
         for (b, string) in c.strings[0].enumerated() {
             var decoder = try RansDecoder(string)
             var plane = [Float](repeating: 0, count: m * ph * pw)
-            try plane.withUnsafeMutableBufferPointer { pp in
-                try autoregressive.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
-                    let q = try decoder.decode(indexes: try gc.indexes(scales), table: table)
-                    for ch in 0..<m { p[(ch * ph + h + pad) * pw + w + pad] = Float(q[ch]) + means[ch] }
-                }
+            try autoregressive.rasterLoop(params: params, batch: b, height: height, width: width, plane: &plane) { h, w, scales, means, p in
+                let q = try decoder.decode(indexes: try gc.indexes(scales), table: table)
+                for ch in 0..<m { p[(ch * ph + h + pad) * pw + w + pad] = Float(q[ch]) + means[ch] }
             }
             yHat.withUnsafeMutableBufferPointer { autoregressive.unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
         }

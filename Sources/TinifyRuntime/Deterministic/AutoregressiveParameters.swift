@@ -128,8 +128,16 @@ struct AutoregressiveParameters: Sendable {
     /// Runs the raster-order loop over one image's latent positions: for each position, (σ, μ)
     /// from the deterministic parameter path, then `code(h, w, σ, μ, plane)`, which must write
     /// ŷ at (h, w) of every channel into the padded `plane` before the loop moves on.
-    func rasterLoop(params: FloatTensor, batch b: Int, height: Int, width: Int, plane: UnsafeMutablePointer<Float>,
+    func rasterLoop(params: FloatTensor, batch b: Int, height: Int, width: Int, plane planeArray: inout [Float],
                     _ code: (Int, Int, [Float], [Float], UnsafeMutablePointer<Float>) throws -> Void) throws {
+        try planeArray.withUnsafeMutableBufferPointer { pp in
+            try rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!, code)
+        }
+    }
+
+    /// The loop itself, over the plane's memory.
+    private func rasterLoop(params: FloatTensor, batch b: Int, height: Int, width: Int, plane: UnsafeMutablePointer<Float>,
+                            _ code: (Int, Int, [Float], [Float], UnsafeMutablePointer<Float>) throws -> Void) throws {
         let ctxC = context.outputs, hyperC = layers[0].outputs
         var contextRow = [Float](repeating: 0, count: width * ctxC)
         var hyperRow = [Float](repeating: 0, count: width * hyperC)

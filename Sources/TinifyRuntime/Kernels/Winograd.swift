@@ -137,8 +137,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
         let u = FloatStorage(count: 16 * plane)
         let pu = u.base
         weight.withUnsafeBufferPointer { pw in
-            do {
-              Parallel.chunks(plane, grain: 8192) { range in
+            Parallel.chunks(plane, grain: 8192) { range in
                 for oi in range {
                     let g = pw.baseAddress! + oi * 9
                     // t = G·g (4×3) then U = t·Gᵀ (4×4), in double, rounded once.
@@ -158,7 +157,6 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
                         }
                     }
                 }
-              }
             }
         }
         self.u = u

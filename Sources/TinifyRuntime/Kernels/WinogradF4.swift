@@ -44,17 +44,17 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
         let pu = u.base
         weight.withUnsafeBufferPointer { pw in
             Parallel.chunks(plane, grain: 4096) { range in
-              for oi in range {
-                  let w = pw.baseAddress! + oi * 9
-                  // Column c of t = G·w (6 values, lanes 0…5), then U[r][c'] = Σ_c t[r][c]·G[c'][c].
-                  let t0 = g0 * Double(w[0]) + g1 * Double(w[3]) + g2 * Double(w[6])
-                  let t1 = g0 * Double(w[1]) + g1 * Double(w[4]) + g2 * Double(w[7])
-                  let t2 = g0 * Double(w[2]) + g1 * Double(w[5]) + g2 * Double(w[8])
-                  for c in 0..<6 {
-                      let v = t0 * g0[c] + t1 * g1[c] + t2 * g2[c]
-                      for r in 0..<6 { pu[(r * 6 + c) * plane + oi] = Float(v[r]) }
-                  }
-              }
+                for oi in range {
+                    let w = pw.baseAddress! + oi * 9
+                    // Column c of t = G·w (6 values, lanes 0…5), then U[r][c'] = Σ_c t[r][c]·G[c'][c].
+                    let t0 = g0 * Double(w[0]) + g1 * Double(w[3]) + g2 * Double(w[6])
+                    let t1 = g0 * Double(w[1]) + g1 * Double(w[4]) + g2 * Double(w[7])
+                    let t2 = g0 * Double(w[2]) + g1 * Double(w[5]) + g2 * Double(w[8])
+                    for c in 0..<6 {
+                        let v = t0 * g0[c] + t1 * g1[c] + t2 * g2[c]
+                        for r in 0..<6 { pu[(r * 6 + c) * plane + oi] = Float(v[r]) }
+                    }
+                }
             }
         }
         self.u = u

@@ -101,11 +101,9 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
         for b in 0..<y.n {
             var plane = path.paddedPlane(y, batch: b)
             var symbols = [Int32](), scaled = [Float](), values: [Float]? = []
-            try plane.withUnsafeMutableBufferPointer { pp in
-                try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
-                    try quantize(h, w, scales: scales, means: means, plane: p, ph: height + 2 * pad, pw: width + 2 * pad,
-                                 symbols: &symbols, scaled: &scaled, values: &values)
-                }
+            try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: &plane) { h, w, scales, means, p in
+                try quantize(h, w, scales: scales, means: means, plane: p, ph: height + 2 * pad, pw: width + 2 * pad,
+                             symbols: &symbols, scaled: &scaled, values: &values)
             }
             yHat.withUnsafeMutableBufferPointer { path.unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
             // Raster order (position, then channel) to NCHW.
@@ -135,11 +133,9 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
         for b in 0..<y.n {
             var plane = path.paddedPlane(y, batch: b)
             var symbols = [Int32](), scaled = [Float](), values: [Float]? = nil
-            try plane.withUnsafeMutableBufferPointer { pp in
-                try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
-                    try quantize(h, w, scales: scales, means: means, plane: p, ph: height + 2 * pad, pw: width + 2 * pad,
-                                 symbols: &symbols, scaled: &scaled, values: &values)
-                }
+            try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: &plane) { h, w, scales, means, p in
+                try quantize(h, w, scales: scales, means: means, plane: p, ph: height + 2 * pad, pw: width + 2 * pad,
+                             symbols: &symbols, scaled: &scaled, values: &values)
             }
             var encoder = RansEncoder()
             try encoder.encode(symbols, indexes: try base.gc.indexes(scaled), table: table)
@@ -160,12 +156,10 @@ package final class VariableRateAutoregressiveEngine: CompressionRuntimeModel, E
         for (b, string) in c.strings[0].enumerated() {
             var decoder = try RansDecoder(string)
             var plane = [Float](repeating: 0, count: m * ph * pw)
-            try plane.withUnsafeMutableBufferPointer { pp in
-                try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: pp.baseAddress!) { h, w, scales, means, p in
-                    let sigmas = scales.map { $0 * scale }
-                    let q = try decoder.decode(indexes: try base.gc.indexes(sigmas), table: table)
-                    for ch in 0..<m { p[(ch * ph + h + pad) * pw + w + pad] = reconstruct(q[ch], sigma: sigmas[ch], mean: means[ch], rescale: rescale) }
-                }
+            try path.rasterLoop(params: params, batch: b, height: height, width: width, plane: &plane) { h, w, scales, means, p in
+                let sigmas = scales.map { $0 * scale }
+                let q = try decoder.decode(indexes: try base.gc.indexes(sigmas), table: table)
+                for ch in 0..<m { p[(ch * ph + h + pad) * pw + w + pad] = reconstruct(q[ch], sigma: sigmas[ch], mean: means[ch], rescale: rescale) }
             }
             yHat.withUnsafeMutableBufferPointer { path.unpad(plane, into: $0.baseAddress!, batch: b, height: height, width: width) }
         }
