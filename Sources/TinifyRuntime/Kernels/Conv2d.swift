@@ -1,5 +1,6 @@
 // TinifyRuntime: torch.nn.Conv2d (cross-correlation, zero padding, any kernel/stride/padding).
-// 3×3 stride-1 and 5×5 stride-2 convolutions run through Winograd (Winograd.swift); every other
+// 3×3 stride-1 and 5×5 stride-2 convolutions run through Winograd (Winograd.swift, the latter
+// reading the space-to-depth view of their input in place); every other
 // shape through im2col + sgemm (GemmConv.swift), 1×1 stride-1 ones as a bare sgemm.
 
 import TinifyCore
@@ -24,8 +25,10 @@ package final class Conv2d: @unchecked Sendable {
     package let name: String
     /// How the convolution is computed.
     enum Engine {
-        /// Winograd (3×3 stride 1; 5×5 stride 2 through space-to-depth).
+        /// Winograd (3×3 stride 1).
         case winograd(any WinogradKernel)
+        /// Winograd F(2×2) on the space-to-depth view of the input (5×5 stride 2).
+        case spaceToDepth(Winograd3x3)
         /// im2col + sgemm.
         case im2col(GemmConvKernel)
     }
@@ -44,12 +47,19 @@ package final class Conv2d: @unchecked Sendable {
     /// `winogradMinPixels`; from 32×32 up it gains nothing more, and a 300×200 bmshj2018-hyperprior
     /// decode loses 10–20 % when its deconvolutions go on Winograd from 32×32.
     static let winogradF4MinPixels = 64 * 64
+    /// The same for the 5×5 stride-2 convolutions on F(2×2), which read their input in place
+    /// (`Winograd3x3.runSpaceToDepth`): the 1.56-fold saving repays the weight transform from
+    /// 64×64 outputs. Measured on g_a's second convolution of a 300×200 image (128 channels,
+    /// 64×80 outputs) in a whole `tinify compress`: 29–32 ms instead of 36–40 ms with im2col; at
+    /// 32×40 the weight transform takes what the product saves.
+    static let strided5x5MinPixels = 64 * 64
     /// The smallest output (pixels per channel) this convolution runs on Winograd.
     private let winogradFrom: Int
 
     /// A convolution over `weight` (out, in, kh, kw, C order) and `bias`, its output optionally
-    /// pixel-shuffled. 3×3 stride-1 and 5×5 stride-2 convolutions (padding k//2; the latter from
-    /// 8 input channels up) run through Winograd (`tile`); the others through im2col + sgemm.
+    /// pixel-shuffled. 3×3 stride-1 convolutions (padding 1) run through Winograd (`tile`), 5×5
+    /// stride-2 ones (padding 2, from 8 input channels up) through F(2×2) whatever `tile`; the
+    /// others through im2col + sgemm.
     package init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
                 tile: WinogradTile = .f2, name: String = "") throws {
         guard shape.count == 4, shape.allSatisfy({ $0 > 0 }), Checked.product(shape) == weight.count,
@@ -59,9 +69,9 @@ package final class Conv2d: @unchecked Sendable {
         outChannels = shape[0]; inChannels = shape[1]; self.name = name
         kernel = (shape[2], shape[3])
         self.stride = stride; self.padding = padding; self.bias = bias; self.shuffle = shuffle
-        winogradFrom = tile == .f4 ? Conv2d.winogradF4MinPixels : Conv2d.winogradMinPixels
         let threeByThree = shape[2] == 3 && shape[3] == 3 && stride == 1 && padding == 1 && (shuffle == 1 || shuffle == 2)
         let strided5x5 = shape[2] == 5 && shape[3] == 5 && stride == 2 && padding == 2 && shuffle == 1 && shape[1] >= 8
+        winogradFrom = strided5x5 ? Conv2d.strided5x5MinPixels : tile == .f4 ? Conv2d.winogradF4MinPixels : Conv2d.winogradMinPixels
         func direct() -> GemmConvKernel {
             var dy: [Int] = [], dx: [Int] = []
             for ky in 0..<shape[2] { for kx in 0..<shape[3] { dy.append(ky - padding); dx.append(kx - padding) } }
@@ -72,7 +82,7 @@ package final class Conv2d: @unchecked Sendable {
             if threeByThree {
                 return .winograd(Winograd.make(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias, shuffle: shuffle))
             }
-            if strided5x5 { return .winograd(Winograd.strided5x5(tile, weight: weight, outC: shape[0], inC: shape[1], bias: bias)) }
+            if strided5x5 { return .spaceToDepth(Winograd.strided5x5(weight: weight, outC: shape[0], inC: shape[1], bias: bias)) }
             return .im2col(direct())
         }
     }
@@ -114,26 +124,14 @@ package final class Conv2d: @unchecked Sendable {
         }
         switch direct ? deferredDirect.map({ Engine.im2col($0.value) }) ?? engine : engine {
         case .winograd(let winograd):
-            if stride == 1 { return winograd(x, act) }
-            // Space-to-depth: channel (py·2+px)·I + i, row r, column c holds x[i, 2r+py, 2c+px]
-            // (zero past the edge).
+            return winograd(x, act)
+        case .spaceToDepth(let f2):
             let (h, w, ci) = (x.h, x.w, inChannels)
             return x.withUnsafeBufferPointer { px in
-                winograd.apply(n: x.n, h: oh, w: ow, act: act) { b, dst in
-                    let src = px.baseAddress! + b * ci * h * w
-                    Parallel.forEach(4) { phase in
-                        let py = phase / 2, pxx = phase % 2
-                        for i in 0..<ci {
-                            let d = dst + (phase * ci + i) * oh * ow, s = src + i * h * w
-                            for r in 0..<oh {
-                                let drow = d + r * ow
-                                guard 2 * r + py < h else { drow.update(repeating: 0, count: ow); continue }
-                                let srow = s + (2 * r + py) * w
-                                var c = 0
-                                while 2 * c + pxx < w && c < ow { drow[c] = srow[2 * c + pxx]; c += 1 }
-                                if c < ow { (drow + c).update(repeating: 0, count: ow - c) }
-                            }
-                        }
+                FloatTensor(shape: [x.n, outChannels, oh, ow]) { out in
+                    for b in 0..<x.n {
+                        f2.runSpaceToDepth(px.baseAddress! + b * ci * h * w, inH: h, inW: w, h: oh, w: ow,
+                                           out: out + b * outChannels * oh * ow, act: act)
                     }
                 }
             }

@@ -46,20 +46,6 @@ extension WinogradKernel {
             }
         }
     }
-
-    /// Applies the convolution, over an h × w grid, to input that `fill(batch, buffer)` writes
-    /// (inC × h × w, every element) for each batch item.
-    func apply(n: Int, h: Int, w: Int, act: Activation, fill: (Int, UnsafeMutablePointer<Float>) -> Void) -> FloatTensor {
-        let s = shuffle
-        return withScratch(inC * h * w) { input in
-            FloatTensor(shape: [n, outC / (s * s), h * s, w * s]) { out in
-                for b in 0..<n {
-                    fill(b, input)
-                    run(input, h: h, w: w, out: out + b * outC * h * w, act: act)
-                }
-            }
-        }
-    }
 }
 
 /// Builds Winograd kernels, and rewrites CompressAI's 5×5 stride-2 (transposed) convolutions as
@@ -76,7 +62,7 @@ enum Winograd {
     /// A k5, stride-2, padding-2 convolution (weight (O, I, 5, 5)) as a 3×3 convolution of the
     /// space-to-depth input: channel (py·2+px)·I + i holds x[i, 2r+py, 2c+px], and its tap
     /// (ky', kx') is w[o, i, 2ky'+py, 2kx'+px] (zero past the kernel).
-    static func strided5x5(_ tile: WinogradTile, weight: [Float], outC: Int, inC: Int, bias: [Float]?) -> any WinogradKernel {
+    static func strided5x5(weight: [Float], outC: Int, inC: Int, bias: [Float]?) -> Winograd3x3 {
         let c2 = 4 * inC
         var w = [Float](repeating: 0, count: outC * c2 * 9)
         for o in 0..<outC {
@@ -88,7 +74,7 @@ enum Winograd {
                 } }
             } } }
         }
-        return make(tile, weight: w, outC: outC, inC: c2, bias: bias)
+        return Winograd3x3(weight: w, outC: outC, inC: c2, bias: bias)
     }
 
     /// A k5, stride-2, padding-2, output-padding-1 transposed convolution (weight (I, O, 5, 5))
@@ -165,11 +151,26 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
     /// Runs on one image `x` (inC × h × w, contiguous), zero padding implied. Writes the
     /// (shuffled) output, h × w per conv channel, to `out`.
     func run(_ x: UnsafePointer<Float>, h: Int, w: Int, out: UnsafeMutablePointer<Float>, act: Activation) {
+        run(DenseRows(x: x, h: h, w: w), h: h, w: w, out: out, act: act)
+    }
+
+    /// Runs on the space-to-depth view of one image `x` (inC / 4 × inH × inW, contiguous): an
+    /// h × w grid whose channel (py·2 + px)·inC/4 + i, row r, column c is x[i, 2r + py, 2c + px]
+    /// (zero past the edge), read in place — the 5×5 stride-2 convolution with no copy of its input.
+    func runSpaceToDepth(_ x: UnsafePointer<Float>, inH: Int, inW: Int, h: Int, w: Int, out: UnsafeMutablePointer<Float>,
+                         act: Activation) {
+        run(SpaceToDepthRows(x: x, channels: inC / 4, inH: inH, inW: inW, h: h, w: w), h: h, w: w, out: out, act: act)
+    }
+
+    /// The convolution over the grid `source` presents (h × w per channel).
+    private func run<Source: WinogradRows>(_ source: Source, h: Int, w: Int, out: UnsafeMutablePointer<Float>, act: Activation) {
         let (th, tw) = Winograd3x3.tiles(h, w)
         let wp = 2 * tw + 2
-        // Chunks of whole tile rows of about 384 tiles (each GEMM packs its U_ξ once per chunk, so
-        // wide chunks amortise the packing), at least two chunks per worker when the image allows.
-        var rows = max(1, (384 + tw - 1) / tw)
+        // Chunks of whole tile rows of up to 384 tiles (each GEMM packs its U_ξ once per chunk, so
+        // wide chunks amortise the packing) whose transformed tiles stay within about 3 MB (a
+        // fresh scratch costs its page faults), at least two chunks per worker when the image allows.
+        let target = min(384, max(64, (3 << 20) / (64 * (inC + outC))))
+        var rows = max(1, (target + tw - 1) / tw)
         let minChunks = Parallel.workers * 2
         if th >= minChunks { rows = min(rows, (th + minChunks - 1) / minChunks) }
         rows = min(rows, th)
@@ -177,7 +178,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
         let (ic, oc) = (inC, outC)
         withExtendedLifetime(u) {
             let uBase = u.base
-            Parallel.forEach(chunks, scratch: 16 * (ic + oc) * rows * tw + 4 * wp + 4 * tw + w) { ci, scratch in
+            Parallel.forEach(chunks, scratch: 16 * (ic + oc) * rows * tw + 4 * wp + 4 * tw + w + 4 * w + 16) { ci, scratch in
                 let a0 = ci * rows, a1 = min(th, a0 + rows)
                 let tc = (a1 - a0) * tw
                 let v = scratch
@@ -185,6 +186,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
                 let rowbuf = m + 16 * oc * tc
                 let zeros = rowbuf + 4 * wp + 4 * tw
                 zeros.update(repeating: 0, count: w)
+                let gathered = zeros + w
                 // Input transform: V[ξ][i][t], rows of Bᵀ·d first (contiguous), then columns.
                 // Padded column c is input column c − 1; tile row a reads input rows 2a−1 … 2a+2.
                 let t0 = rowbuf, t1 = rowbuf + wp, t2 = rowbuf + 2 * wp, t3 = rowbuf + 3 * wp
@@ -193,11 +195,10 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
                     t[0] = 0
                     if w + 1 < wp { (t + w + 1).update(repeating: 0, count: wp - w - 1) }
                 }
-                for i in 0..<ic {
-                    let plane = x + i * h * w
-                    @inline(__always) func row(_ y: Int) -> UnsafePointer<Float> { y >= 0 && y < h ? plane + y * w : UnsafePointer(zeros) }
+                for k in 0..<ic {
+                    let i = source.channel(k)
                     for a in a0..<a1 {
-                        let r0 = row(2 * a - 1), r1 = row(2 * a), r2 = row(2 * a + 1), r3 = row(2 * a + 2)
+                        let (r0, r1, r2, r3) = source.rows(channel: i, from: 2 * a - 1, zeros: zeros, buffer: gathered)
                         let u0 = t0 + 1, u1 = t1 + 1, u2 = t2 + 1, u3 = t3 + 1
                         for c in 0..<w {
                             u0[c] = r0[c] - r2[c]; u1[c] = r1[c] + r2[c]
@@ -301,3 +302,64 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
     static func tiles(_ h: Int, _ w: Int) -> (th: Int, tw: Int) { ((h + 1) / 2, (w + 1) / 2) }
 
 }
+
+/// Where a Winograd F(2×2) kernel reads its input rows: four consecutive rows of one channel of
+/// an h × w grid, zero outside it.
+protocol WinogradRows {
+    /// The k-th channel to transform (a permutation of the channels that keeps the input rows
+    /// that neighbouring channels read in cache).
+    func channel(_ k: Int) -> Int
+    /// Rows `y … y + 3` of `channel` (`zeros`, w zeros, for rows outside the grid; `buffer`, 4·w
+    /// floats, for rows the source has to assemble).
+    func rows(channel: Int, from y: Int, zeros: UnsafeMutablePointer<Float>, buffer: UnsafeMutablePointer<Float>)
+        -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
+}
+
+/// A contiguous C × h × w input, read in place.
+struct DenseRows: WinogradRows {
+    let x: UnsafePointer<Float>, h: Int, w: Int
+
+    @inline(__always) func channel(_ k: Int) -> Int { k }
+
+    @inline(__always) func rows(channel: Int, from y: Int, zeros: UnsafeMutablePointer<Float>, buffer: UnsafeMutablePointer<Float>)
+        -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+        let plane = x + channel * h * w
+        @inline(__always) func row(_ r: Int) -> UnsafePointer<Float> { r >= 0 && r < h ? plane + r * w : UnsafePointer(zeros) }
+        return (row(y), row(y + 1), row(y + 2), row(y + 3))
+    }
+}
+
+/// The space-to-depth view of a C × inH × inW input: channel (py·2 + px)·C + i of the h × w grid
+/// holds x[i, 2r + py, 2c + px], zero past the input's edge. Each row is gathered (every other
+/// element) into the caller's buffer.
+struct SpaceToDepthRows: WinogradRows {
+    let x: UnsafePointer<Float>, channels: Int, inH: Int, inW: Int, h: Int, w: Int
+
+    /// The four phases of one input channel one after another (they read the same input rows).
+    @inline(__always) func channel(_ k: Int) -> Int { (k & 3) * channels + (k >> 2) }
+
+    @inline(__always) func rows(channel: Int, from y: Int, zeros: UnsafeMutablePointer<Float>, buffer: UnsafeMutablePointer<Float>)
+        -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+        let phase = channel / channels, py = phase / 2, px = phase % 2
+        let plane = x + (channel - phase * channels) * inH * inW
+        // Columns 2c + px < inW exist: c < (inW − px + 1) / 2.
+        let present = Swift.min(w, Swift.max(0, (inW - px + 1) / 2))
+        @inline(__always) func row(_ k: Int) -> UnsafePointer<Float> {
+            let r = y + k, source = 2 * r + py
+            guard r >= 0, r < h, source < inH else { return UnsafePointer(zeros) }
+            let src = plane + source * inW + px, dst = buffer + k * w
+            var c = 0
+            // Eight outputs from sixteen inputs while the sixteenth is inside the row.
+            while c + 8 <= present && 2 * c + px + 16 <= inW {
+                UnsafeMutableRawPointer(dst + c).storeBytes(of: UnsafeRawPointer(src + 2 * c).loadUnaligned(as: SIMD16<Float>.self).evenHalf,
+                                                            as: SIMD8<Float>.self)
+                c += 8
+            }
+            while c < present { dst[c] = src[2 * c]; c += 1 }
+            if c < w { (dst + c).update(repeating: 0, count: w - c) }
+            return UnsafePointer(dst)
+        }
+        return (row(0), row(1), row(2), row(3))
+    }
+}
+
