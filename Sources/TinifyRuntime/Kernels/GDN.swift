@@ -69,42 +69,59 @@ package final class GDN: @unchecked Sendable {
     /// Applies the layer to an NCHW tensor (`.deterministic`: the γ product in the fixed order of
     /// `DeterministicGemm`; the square root and division are IEEE-754 correctly rounded either way).
     package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
+        try check(x, mode: mode)
+        return x.withUnsafeBufferPointer { px in
+            FloatTensor(shape: x.shape) { out in run(px.baseAddress!, into: out, batch: x.n, plane: x.h * x.w, mode: mode) }
+        }
+    }
+
+    /// Applies the layer in place (the same values as `callAsFunction`): a tensor no one else
+    /// holds, such as the output of the layer before, costs no new memory.
+    package func apply(inPlace x: inout FloatTensor, mode: KernelMode = .fast) throws {
+        try check(x, mode: mode)
+        let (n, plane) = (x.n, x.h * x.w)
+        x.withUnsafeMutableBufferPointer { p in run(p.baseAddress!, into: p.baseAddress!, batch: n, plane: plane, mode: mode) }
+    }
+
+    /// Throws unless `x` is NCHW with this layer's channels; loads OpenBLAS for `.fast`.
+    private func check(_ x: FloatTensor, mode: KernelMode) throws {
         guard x.shape.count == 4, x.c == channels else {
             throw RuntimeError.layerMismatch("gdn \(name) given \(x.shape), expected \(channels) channels")
         }
         if case .fast = mode { try SystemLibraries.loadBLAS() }
-        let c = channels, plane = x.h * x.w
+    }
+
+    /// Normalises `batch` images of `channels × plane` floats from `src` into `dst`, which may be
+    /// `src` itself: each tile of columns is squared into scratch before any of it is written.
+    private func run(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, batch: Int, plane: Int, mode: KernelMode) {
+        let c = channels
         let target = max(256, min(plane, (1 << 20) / max(1, c * 4)))
         let tiles = max((plane + target - 1) / target, min(Parallel.workers * 2, max(1, plane / 256)))
         let step = (plane + tiles - 1) / tiles
         let inverse = self.inverse
-        return FloatTensor(shape: x.shape) { out in
-            x.withUnsafeBufferPointer { px in
-                gamma.withUnsafeBufferPointer { pg in
-                    beta.withUnsafeBufferPointer { pb in
-                        for b in 0..<x.n {
-                            let src = px.baseAddress! + b * c * plane, dst = out + b * c * plane
-                            Parallel.forEach(tiles, scratch: 2 * c * step) { t, scratch in
-                                let lo = t * step, hi = Swift.min(plane, lo + step)
-                                if lo >= hi { return }
-                                let n = hi - lo
-                                let sq = scratch, norm = scratch + c * n
-                                for ch in 0..<c {
-                                    let s = src + ch * plane + lo, d = sq + ch * n
-                                    for j in 0..<n { d[j] = s[j] * s[j] }
-                                }
-                                if case .deterministic = mode {
-                                    DeterministicGemm.multiply(m: c, n: n, k: c, a: pg.baseAddress!, lda: c, b: sq, ldb: n,
-                                                               c: norm, ldc: n)
-                                } else {
-                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(n), Int32(c),
-                                                1, pg.baseAddress, Int32(c), sq, Int32(n), 0, norm, Int32(n))
-                                }
-                                for ch in 0..<c {
-                                    GDN.combine(src + ch * plane + lo, norm + ch * n, beta: pb[ch], inverse: inverse,
-                                                into: dst + ch * plane + lo, count: n)
-                                }
-                            }
+        gamma.withUnsafeBufferPointer { pg in
+            beta.withUnsafeBufferPointer { pb in
+                for b in 0..<batch {
+                    let src = src + b * c * plane, dst = dst + b * c * plane
+                    Parallel.forEach(tiles, scratch: 2 * c * step) { t, scratch in
+                        let lo = t * step, hi = Swift.min(plane, lo + step)
+                        if lo >= hi { return }
+                        let n = hi - lo
+                        let sq = scratch, norm = scratch + c * n
+                        for ch in 0..<c {
+                            let s = src + ch * plane + lo, d = sq + ch * n
+                            for j in 0..<n { d[j] = s[j] * s[j] }
+                        }
+                        if case .deterministic = mode {
+                            DeterministicGemm.multiply(m: c, n: n, k: c, a: pg.baseAddress!, lda: c, b: sq, ldb: n,
+                                                       c: norm, ldc: n)
+                        } else {
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(n), Int32(c),
+                                        1, pg.baseAddress, Int32(c), sq, Int32(n), 0, norm, Int32(n))
+                        }
+                        for ch in 0..<c {
+                            GDN.combine(src + ch * plane + lo, norm + ch * n, beta: pb[ch], inverse: inverse,
+                                        into: dst + ch * plane + lo, count: n)
                         }
                     }
                 }

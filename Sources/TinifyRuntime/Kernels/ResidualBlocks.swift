@@ -35,7 +35,8 @@ package final class ResidualBlockWithStride: @unchecked Sendable {
 
     /// Applies the block.
     package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
-        var out = try gdn(try conv2(try conv1(x, .leakyRelu, mode: mode), mode: mode), mode: mode)
+        var out = try conv2(try conv1(x, .leakyRelu, mode: mode), mode: mode)
+        try gdn.apply(inPlace: &out, mode: mode)
         try Elementwise.addInPlace(&out, try skip.map { try $0(x, mode: mode) } ?? x)
         return out
     }
@@ -55,7 +56,8 @@ package final class ResidualBlockUpsample: @unchecked Sendable {
 
     /// Applies the block.
     package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
-        var out = try igdn(try conv(try subpel(x, .leakyRelu, mode: mode), mode: mode), mode: mode)
+        var out = try conv(try subpel(x, .leakyRelu, mode: mode), mode: mode)
+        try igdn.apply(inPlace: &out, mode: mode)
         try Elementwise.addInPlace(&out, try upsample(x, mode: mode))
         return out
     }

@@ -3,14 +3,27 @@
 
 /// Layers applied in order.
 package struct Sequential: @unchecked Sendable {
+    /// One layer: a function of its input, or an update of it in place (GDN, activations), which
+    /// needs no new memory when the tensor before it is held by no one else.
+    private enum Step {
+        case map((FloatTensor, KernelMode) throws -> FloatTensor)
+        case inPlace((inout FloatTensor, KernelMode) throws -> Void)
+    }
+
     /// The layers, each given the kernel mode of the whole call.
-    package var layers: [(FloatTensor, KernelMode) throws -> FloatTensor]
+    private var steps: [Step]
 
     /// An empty sequence.
-    package init() { layers = [] }
+    package init() { steps = [] }
 
     /// Appends a layer.
-    package mutating func append(_ layer: @escaping (FloatTensor, KernelMode) throws -> FloatTensor) { layers.append(layer) }
+    package mutating func append(_ layer: @escaping (FloatTensor, KernelMode) throws -> FloatTensor) { steps.append(.map(layer)) }
+
+    /// Appends a layer that updates its input in place (a shared input is copied first, so the
+    /// caller's tensor never changes).
+    package mutating func appendInPlace(_ layer: @escaping (inout FloatTensor, KernelMode) throws -> Void) {
+        steps.append(.inPlace(layer))
+    }
 
     /// A sequence whose layers `make` builds when it is first applied, once, whichever thread
     /// asks first (a process that only encodes never copies the synthesis transform's weights).
@@ -25,7 +38,12 @@ package struct Sequential: @unchecked Sendable {
     /// Applies every layer in order with the kernels of `mode`.
     package func callAsFunction(_ x: FloatTensor, mode: KernelMode = .fast) throws -> FloatTensor {
         var cur = x
-        for layer in layers { cur = try layer(cur, mode) }
+        for step in steps {
+            switch step {
+            case .map(let layer): cur = try layer(cur, mode)
+            case .inPlace(let layer): try layer(&cur, mode)
+            }
+        }
         return cur
     }
 }
