@@ -1,7 +1,7 @@
 // TinifyRuntime: torch.nn.Conv2d (cross-correlation, zero padding, any kernel/stride/padding).
 // 3×3 stride-1 and 5×5 stride-2 convolutions run through Winograd (Winograd.swift, the latter
-// reading the space-to-depth view of their input in place); every other
-// shape through im2col + sgemm (GemmConv.swift), 1×1 stride-1 ones as a bare sgemm.
+// reading the space-to-depth view of their input in place); every other shape through im2col +
+// sgemm (GemmConv.swift), 1×1 stride-1 ones as a bare sgemm.
 
 import TinifyCore
 

@@ -178,7 +178,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
         let (ic, oc) = (inC, outC)
         withExtendedLifetime(u) {
             let uBase = u.base
-            Parallel.forEach(chunks, scratch: 16 * (ic + oc) * rows * tw + 4 * wp + 4 * tw + w + 4 * w + 16) { ci, scratch in
+            Parallel.forEach(chunks, scratch: 16 * (ic + oc) * rows * tw + 4 * wp + 4 * tw + w + 4 * w) { ci, scratch in
                 let a0 = ci * rows, a1 = min(th, a0 + rows)
                 let tc = (a1 - a0) * tw
                 let v = scratch

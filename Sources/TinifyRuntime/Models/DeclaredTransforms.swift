@@ -38,38 +38,37 @@ enum DeclaredTransforms {
                 let c = try w.shape(g.beta.key).first ?? 0
                 let gdn = try GDN(w, prefix(g.beta, ".beta"), channels: c, inverse: g.inverse)
                 s.appendInPlace { try gdn.apply(inPlace: &$0, mode: $1) }
-                if let next { s.appendInPlace { x, _ in Elementwise.activate(&x, next) } }
             case .residual(let r):
                 let (o, inC) = try channels(w, r.conv1.weight)
                 let b = try ResidualBlock(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, tile: tile)
                 s.append { try b($0, mode: $1) }
-                if let next { s.appendInPlace { x, _ in Elementwise.activate(&x, next) } }
             case .residualWithStride(let r):
                 let (o, inC) = try channels(w, r.conv1.weight)
                 let b = try ResidualBlockWithStride(w, prefix(r.conv1.weight, ".conv1.weight"), in: inC, out: o, stride: r.conv1.stride)
                 s.append { try b($0, mode: $1) }
-                if let next { s.appendInPlace { x, _ in Elementwise.activate(&x, next) } }
             case .residualUpsample(let r):
                 let (o, _) = try channels(w, r.conv.weight)
                 let (_, inC) = try channels(w, r.subpelConv.conv.weight)
                 let b = try ResidualBlockUpsample(w, prefix(r.subpelConv.conv.weight, ".subpel_conv.0.weight"), in: inC, out: o, tile: tile)
                 s.append { try b($0, mode: $1) }
-                if let next { s.appendInPlace { x, _ in Elementwise.activate(&x, next) } }
             case .attention(let a):
                 guard let first = a.convA.first else { throw RuntimeError.badInput("attention block without units") }
                 let n = try w.shape(first.conv0.weight.key)[1]
                 let b = try AttentionBlock(w, prefix(first.conv0.weight, ".conv_a.0.conv.0.weight"), channels: n, tile: tile)
                 s.append { try b($0, mode: $1) }
-                if let next { s.appendInPlace { x, _ in Elementwise.activate(&x, next) } }
             case .residualBottleneck(let r):
                 let b = try ResidualBottleneckBlock(w, prefix(r.conv1.weight, ".conv1.weight"), tile: tile)
                 s.append { try b($0, mode: $1) }
-                if let next { s.appendInPlace { x, _ in Elementwise.activate(&x, next) } }
             case .linear, .softplus:
                 throw RuntimeError.layerMismatch("\(layers[i]) is not a convolutional layer")
             case .relu, .leakyReLU:
                 // Only reached for an activation at the start of a sequence; others were fused.
                 if let a = activation(layers[i]) { s.appendInPlace { x, _ in Elementwise.activate(&x, a) } }
+            }
+            // The convolutions applied the activation after them; any other layer gets it in place.
+            switch layers[i] {
+            case .conv, .deconv, .subpel, .relu, .leakyReLU: break
+            default: if let next { s.appendInPlace { x, _ in Elementwise.activate(&x, next) } }
             }
             i += next == nil ? 1 : 2
         }
