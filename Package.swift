@@ -41,6 +41,9 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The AVX version of the deterministic kernels' product (chosen at run time; same bits).
         .target(name: "CDeterministic"),
+        // AVX versions of inner loops of the fast kernels: Winograd F(4×4) transforms, GDN (chosen at
+        // run time; the same bits as the Swift loops they replace).
+        .target(name: "CVectorKernels"),
 
         // MARK: Stages
         .target(name: "TinifyCore", dependencies: ["CCrypto"]),
@@ -51,7 +54,7 @@ let package = Package(
         .target(name: "TinifyHDF5", dependencies: ["TinifyCore", "TinifyWeights", "CHDF5", "CLazyLibraries"]),
         .target(name: "TinifySafetensors", dependencies: ["TinifyCore", "TinifyWeights"]),
         .target(name: "TinifyTorchWriter", dependencies: ["TinifyCore", "TinifyWeights"]),
-        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries", "CDeterministic"],
+        .target(name: "TinifyRuntime", dependencies: ["TinifyCore", "TinifyWeights", "TinifyArchitectures", "CBLAS", "CPNG", "CLazyLibraries", "CDeterministic", "CVectorKernels"],
                 // On Apple platforms the BLAS is Accelerate, linked directly (elsewhere OpenBLAS is
                 // loaded on first use by CLazyLibraries).
                 linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS, .tvOS, .visionOS]))]),

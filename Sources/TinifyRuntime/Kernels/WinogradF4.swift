@@ -14,6 +14,7 @@
 //   G = [1 0 0; −⅓ ⅓ −⅓; ⅓ ⅓ ⅓; −16/15 −8/15 −4/15; 1/15 −2/15 4/15; 0 0 1],
 //   Aᵀ = [1 1 1 1 1 0; 0 −1 1 ½ −2 0; 0 1 1 ¼ 4 0; 0 −1 1 ⅛ −8 1].
 import CBLAS
+import CVectorKernels
 
 /// A 3×3, stride-1, padding-1 convolution run with Winograd F(4×4, 3×3); the output may be
 /// pixel-shuffled by `shuffle` (1 = none, 2 = PixelShuffle(2)).
@@ -44,6 +45,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
         let pu = u.base
         weight.withUnsafeBufferPointer { pw in
             Parallel.chunks(plane, grain: 4096) { range in
+                if tinify_f4_filter_transform(pw.baseAddress!, range.lowerBound, range.upperBound, pu, plane) != 0 { return }
                 for oi in range {
                     let w = pw.baseAddress! + oi * 9
                     // Column c of t = G·w (6 values, lanes 0…5), then U[r][c'] = Σ_c t[r][c]·G[c'][c].
@@ -142,6 +144,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                             t[3 * wp + c] = o.3; t[4 * wp + c] = o.4; t[5 * wp + c] = o.5
                         }
                         let tBase = (a - a0) * tw
+                        if tinify_f4_input_columns(rowbuf, wp, tw, v + i * tc + tBase, ic * tc) != 0 { continue }
                         for row in 0..<6 {
                             let tr = rowbuf + row * wp
                             @inline(__always) func dst(_ col: Int) -> UnsafeMutablePointer<Float> { v + ((row * 6 + col) * ic + i) * tc + tBase }
@@ -187,7 +190,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                     if s == 1 { plane = out + o * h * w; py = 0; px = 0 } else { plane = out + (o / 4) * oh * ow; py = (o / 2) % 2; px = o % 2 }
                     for a in a0..<a1 {
                         let mb = m + o * tc + (a - a0) * tw
-                        var b = 0
+                        var b = tinify_f4_output_rows(mb, stride, tw, ybuf) != 0 ? tw : 0
                         @inline(__always) func ld8(_ k: Int) -> SIMD8<Float> { UnsafeRawPointer(mb + k * stride + b).loadUnaligned(as: SIMD8<Float>.self) }
                         @inline(__always) func ld1(_ k: Int) -> Float { mb[k * stride + b] }
                         while b + 8 <= tw {

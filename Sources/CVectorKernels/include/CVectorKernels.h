@@ -1,0 +1,33 @@
+// CVectorKernels: inner loops of TinifyRuntime's fast kernels with 256-bit AVX vectors, chosen at
+// run time: the Winograd F(4×4, 3×3) transforms (see WinogradF4.swift for the matrices and the
+// tile layout) and GDN's elementwise steps. Each function does the same binary32 operations in
+// the same order as the Swift loop it replaces, so the results are the same bits.
+#ifndef CVECTORKERNELS_H
+#define CVECTORKERNELS_H
+
+/// Bᵀ over the columns of six transformed rows: row `r` of `rows` (each `wp` floats apart) gives,
+/// for tiles 0..<tw, the six values of tile b at columns 4b…4b+5; value (r, c) of tile b is
+/// stored at `out[(r·6 + c)·stride + b]`. Returns 0 without writing when the CPU has no AVX (the
+/// caller runs its own loop, which does the same operations in the same order), 1 when done.
+int tinify_f4_input_columns(const float *rows, long wp, long tw, float *out, long stride);
+
+/// Aᵀ M A for tiles 0..<tw of one tile row of one channel: element k (0…35) of tile b is at
+/// `m[k·stride + b]`; writes the 4×4 outputs as four rows of 4·tw floats at `y` (row r at
+/// `y + r·4·tw`, tile b at columns 4b…4b+3). Returns 0 without writing when the CPU has no AVX.
+int tinify_f4_output_rows(const float *m, long stride, long tw, float *y);
+
+/// U = G·g·Gᵀ for filters lo..<hi (each nine floats at `w + 9·filter`), in double, each of its 36
+/// values rounded once to float and stored at `u[(r·6 + c)·plane + filter]`. Returns 0 without
+/// writing when the CPU has no AVX.
+int tinify_f4_filter_transform(const float *w, long lo, long hi, float *u, long plane);
+
+/// GDN's elementwise steps: `sq[j] = x[j]·x[j]` for j < n. Returns 0 without writing when the CPU
+/// has no AVX.
+int tinify_gdn_square(const float *x, float *sq, long n);
+
+/// `out[j] = x[j]·sqrt(norm[j] + beta)` (inverse) or `x[j]·(1 / sqrt(norm[j] + beta))`, each
+/// operation correctly rounded (the same bits at any vector width); `out` may be `x`. Returns 0
+/// without writing when the CPU has no AVX.
+int tinify_gdn_combine(const float *x, const float *norm, float beta, int inverse, float *out, long n);
+
+#endif
