@@ -30,4 +30,27 @@ int tinify_gdn_square(const float *x, float *sq, long n);
 /// without writing when the CPU has no AVX.
 int tinify_gdn_combine(const float *x, const float *norm, float beta, int inverse, float *out, long n);
 
+/// F(2×2, 3×3)'s U = G·g·Gᵀ for filters lo..<hi (each nine floats at `w + 9·filter`), in double,
+/// each of its 16 values rounded once to float and stored at `u[(r·4 + c)·plane + filter]`.
+/// Returns 0 without writing when the CPU has no AVX.
+int tinify_f2_filter_transform(const float *w, long lo, long hi, float *u, long plane);
+
+/// F(2×2)'s Bᵀ over four input rows r0…r3 (w floats each): rows[k·wp + 1 + c] = row k of Bᵀ·d at
+/// column c (r0 − r2, r1 + r2, r2 − r1, r1 − r3). Returns 0 without writing when the CPU has no AVX.
+int tinify_f2_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, long w, float *rows, long wp);
+
+/// F(2×2)'s Bᵀ over the columns of four transformed rows (`wp` floats apart): value (r, c) of tile
+/// b (columns 2b…2b+3) is stored at `out[(r·4 + c)·stride + b]`, b < tw. Returns 0 without
+/// writing when the CPU has no AVX.
+int tinify_f2_input_columns(const float *rows, long wp, long tw, float *out, long stride);
+
+/// F(2×2)'s Aᵀ M A for tiles 0..<tw of one tile row of one channel: element k (0…15) of tile b is
+/// at `m[k·stride + b]`; writes the 2×2 outputs as two rows of 2·tw floats at `y0` and `y1`.
+/// Returns 0 without writing when the CPU has no AVX.
+int tinify_f2_output_rows(const float *m, long stride, long tw, float *y0, float *y1);
+
+/// `dst[c] = src[2c]` for c < n, reading no element at or past `src + limit`. Returns 0 without
+/// writing when the CPU has no AVX.
+int tinify_gather_even(const float *src, long limit, float *dst, long n);
+
 #endif

@@ -62,17 +62,19 @@ package final class ConvTranspose2d: @unchecked Sendable {
                     // a[o, i, tap] = weight[i, o, ky, kx] over this phase's taps (tap-major source
                     // offsets computed once).
                     let offsets = ty.flatMap { yy in tx.map { xx in yy.k * k + xx.k } }
-                    var a = [Float](repeating: 0, count: co * ci * t)
-                    a.withUnsafeMutableBufferPointer { pa in
+                    let a = [Float](unsafeUninitializedCapacity: co * ci * t) { pa, count in
                         weight.withUnsafeBufferPointer { pw in
-                            let dst = pa.baseAddress!, src = pw.baseAddress!
-                            for o in 0..<co {
-                                for i in 0..<ci {
-                                    let d = dst + (o * ci + i) * t, from = src + (i * co + o) * k * k
-                                    for (tt, off) in offsets.enumerated() { d[tt] = from[off] }
+                            offsets.withUnsafeBufferPointer { po in
+                                let dst = pa.baseAddress!, src = pw.baseAddress!, off = po.baseAddress!
+                                for o in 0..<co {
+                                    for i in 0..<ci {
+                                        let d = dst + (o * ci + i) * t, from = src + (i * co + o) * k * k
+                                        for tt in 0..<t { d[tt] = from[off[tt]] }
+                                    }
                                 }
                             }
                         }
+                        count = co * ci * t
                     }
                     phases.append((py, px, GemmConvKernel(a: a, m: co, inC: ci, dy: dy, dx: dx, step: 1)))
                 }

@@ -6,6 +6,7 @@
 // Conv2d weight is the GEMM's A matrix as stored. Transposed convolutions run as `stride²`
 // such grids (one per output phase), each a small correlation (see ConvTranspose2d).
 import CBLAS
+import CVectorKernels
 
 /// One GEMM-shaped correlation: `out[m, g] = Σ_k A[m, k] · gather(x)[k, g]`.
 struct GemmConvKernel: @unchecked Sendable {
@@ -62,8 +63,11 @@ struct GemmConvKernel: @unchecked Sendable {
                     if step == 1 {
                         (dst + lo).update(from: src + lo, count: hi - lo)
                     } else if step == 2 {
-                        var ox = lo
-                        while ox < hi { dst[ox] = src[ox &* 2]; ox &+= 1 }
+                        // src[2·ox] for ox in lo..<hi; the row holds w − ddx elements from src.
+                        if tinify_gather_even(src + 2 * lo, w - ddx - 2 * lo, dst + lo, hi - lo) == 0 {
+                            var ox = lo
+                            while ox < hi { dst[ox] = src[ox &* 2]; ox &+= 1 }
+                        }
                     } else {
                         var ox = lo
                         while ox < hi { dst[ox] = src[ox &* step]; ox &+= 1 }
