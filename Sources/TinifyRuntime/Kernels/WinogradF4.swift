@@ -113,14 +113,18 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
         rows = min(rows, th)
         let chunks = (th + rows - 1) / rows
         let (ic, oc) = (inC, outC)
+        // Output channels in blocks of up to 128: the products of a block (36 × 128 × tiles) are
+        // transformed before the next block's are made, so a chunk's scratch stays near 3 MB however
+        // many channels the layer has (fresh pages cost this VM about a millisecond per megabyte).
+        let block = min(oc, 128)
         withExtendedLifetime(u) {
             let uBase = u.base
-            Parallel.forEach(chunks, scratch: 36 * (ic + oc) * rows * tw + 6 * wp + 16 * tw + w + 64) { ci, scratch in
+            Parallel.forEach(chunks, scratch: 36 * (ic + block) * rows * tw + 6 * wp + 16 * tw + w + 64) { ci, scratch in
                 let a0 = ci * rows, a1 = min(th, a0 + rows)
                 let tc = (a1 - a0) * tw
                 let v = scratch
                 let m = scratch + 36 * ic * tc
-                let rowbuf = m + 36 * oc * tc
+                let rowbuf = m + 36 * block * tc
                 let ybuf = rowbuf + 6 * wp
                 let zeros = ybuf + 16 * tw
                 zeros.update(repeating: 0, count: w)
@@ -173,70 +177,75 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                         }
                     }
                 }
-                // 36 GEMMs: M_ξ (oc × tc) = U_ξ (oc × ic) · V_ξ (ic × tc).
-                for xi in 0..<36 {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(oc), Int32(tc), Int32(ic),
-                                1, uBase + xi * oc * ic, Int32(ic), v + xi * ic * tc, Int32(tc), 0, m + xi * oc * tc, Int32(tc))
-                }
-                // Output transform: Y = Aᵀ M A into four staging rows, then bias, activation and
-                // the (possibly pixel-shuffled) store.
                 let s = shuffle
                 let ow = w * s, oh = h * s
-                let stride = oc * tc
-                for o in 0..<oc {
-                    let bo = bias?[o] ?? 0
-                    let plane: UnsafeMutablePointer<Float>
-                    let py: Int, px: Int
-                    if s == 1 { plane = out + o * h * w; py = 0; px = 0 } else { plane = out + (o / 4) * oh * ow; py = (o / 2) % 2; px = o % 2 }
-                    for a in a0..<a1 {
-                        let mb = m + o * tc + (a - a0) * tw
-                        var b = tinify_f4_output_rows(mb, stride, tw, ybuf) != 0 ? tw : 0
-                        @inline(__always) func ld8(_ k: Int) -> SIMD8<Float> { UnsafeRawPointer(mb + k * stride + b).loadUnaligned(as: SIMD8<Float>.self) }
-                        @inline(__always) func ld1(_ k: Int) -> Float { mb[k * stride + b] }
-                        while b + 8 <= tw {
-                            let r0 = WinogradF4.at(ld8(0), ld8(6), ld8(12), ld8(18), ld8(24), ld8(30))
-                            let r1 = WinogradF4.at(ld8(1), ld8(7), ld8(13), ld8(19), ld8(25), ld8(31))
-                            let r2 = WinogradF4.at(ld8(2), ld8(8), ld8(14), ld8(20), ld8(26), ld8(32))
-                            let r3 = WinogradF4.at(ld8(3), ld8(9), ld8(15), ld8(21), ld8(27), ld8(33))
-                            let r4 = WinogradF4.at(ld8(4), ld8(10), ld8(16), ld8(22), ld8(28), ld8(34))
-                            let r5 = WinogradF4.at(ld8(5), ld8(11), ld8(17), ld8(23), ld8(29), ld8(35))
-                            let y0 = WinogradF4.at(r0.0, r1.0, r2.0, r3.0, r4.0, r5.0)
-                            let y1 = WinogradF4.at(r0.1, r1.1, r2.1, r3.1, r4.1, r5.1)
-                            let y2 = WinogradF4.at(r0.2, r1.2, r2.2, r3.2, r4.2, r5.2)
-                            let y3 = WinogradF4.at(r0.3, r1.3, r2.3, r3.3, r4.3, r5.3)
-                            UnsafeMutableRawPointer(ybuf + 4 * b).storeBytes(of: WinogradF4.interleave4(y0), as: SIMD32<Float>.self)
-                            UnsafeMutableRawPointer(ybuf + 4 * tw + 4 * b).storeBytes(of: WinogradF4.interleave4(y1), as: SIMD32<Float>.self)
-                            UnsafeMutableRawPointer(ybuf + 8 * tw + 4 * b).storeBytes(of: WinogradF4.interleave4(y2), as: SIMD32<Float>.self)
-                            UnsafeMutableRawPointer(ybuf + 12 * tw + 4 * b).storeBytes(of: WinogradF4.interleave4(y3), as: SIMD32<Float>.self)
-                            b += 8
-                        }
-                        while b < tw {
-                            let r0 = WinogradF4.at(ld1(0), ld1(6), ld1(12), ld1(18), ld1(24), ld1(30))
-                            let r1 = WinogradF4.at(ld1(1), ld1(7), ld1(13), ld1(19), ld1(25), ld1(31))
-                            let r2 = WinogradF4.at(ld1(2), ld1(8), ld1(14), ld1(20), ld1(26), ld1(32))
-                            let r3 = WinogradF4.at(ld1(3), ld1(9), ld1(15), ld1(21), ld1(27), ld1(33))
-                            let r4 = WinogradF4.at(ld1(4), ld1(10), ld1(16), ld1(22), ld1(28), ld1(34))
-                            let r5 = WinogradF4.at(ld1(5), ld1(11), ld1(17), ld1(23), ld1(29), ld1(35))
-                            let ys = [WinogradF4.at(r0.0, r1.0, r2.0, r3.0, r4.0, r5.0), WinogradF4.at(r0.1, r1.1, r2.1, r3.1, r4.1, r5.1),
-                                      WinogradF4.at(r0.2, r1.2, r2.2, r3.2, r4.2, r5.2), WinogradF4.at(r0.3, r1.3, r2.3, r3.3, r4.3, r5.3)]
-                            for (j, y) in ys.enumerated() {
-                                let row = ybuf + j * 4 * tw + 4 * b
-                                row[0] = y.0; row[1] = y.1; row[2] = y.2; row[3] = y.3
+                var o0 = 0
+                while o0 < oc {
+                    let nb = min(block, oc - o0)
+                    // 36 GEMMs: M_ξ (nb × tc) = U_ξ (rows o0 ..< o0 + nb of oc × ic) · V_ξ (ic × tc).
+                    for xi in 0..<36 {
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nb), Int32(tc), Int32(ic),
+                                    1, uBase + xi * oc * ic + o0 * ic, Int32(ic), v + xi * ic * tc, Int32(tc), 0, m + xi * nb * tc, Int32(tc))
+                    }
+                    // Output transform: Y = Aᵀ M A into four staging rows, then bias, activation and
+                    // the (possibly pixel-shuffled) store.
+                    let stride = nb * tc
+                    for o in o0..<(o0 + nb) {
+                        let bo = bias?[o] ?? 0
+                        let plane: UnsafeMutablePointer<Float>
+                        let py: Int, px: Int
+                        if s == 1 { plane = out + o * h * w; py = 0; px = 0 } else { plane = out + (o / 4) * oh * ow; py = (o / 2) % 2; px = o % 2 }
+                        for a in a0..<a1 {
+                            let mb = m + (o - o0) * tc + (a - a0) * tw
+                            var b = tinify_f4_output_rows(mb, stride, tw, ybuf) != 0 ? tw : 0
+                            @inline(__always) func ld8(_ k: Int) -> SIMD8<Float> { UnsafeRawPointer(mb + k * stride + b).loadUnaligned(as: SIMD8<Float>.self) }
+                            @inline(__always) func ld1(_ k: Int) -> Float { mb[k * stride + b] }
+                            while b + 8 <= tw {
+                                let r0 = WinogradF4.at(ld8(0), ld8(6), ld8(12), ld8(18), ld8(24), ld8(30))
+                                let r1 = WinogradF4.at(ld8(1), ld8(7), ld8(13), ld8(19), ld8(25), ld8(31))
+                                let r2 = WinogradF4.at(ld8(2), ld8(8), ld8(14), ld8(20), ld8(26), ld8(32))
+                                let r3 = WinogradF4.at(ld8(3), ld8(9), ld8(15), ld8(21), ld8(27), ld8(33))
+                                let r4 = WinogradF4.at(ld8(4), ld8(10), ld8(16), ld8(22), ld8(28), ld8(34))
+                                let r5 = WinogradF4.at(ld8(5), ld8(11), ld8(17), ld8(23), ld8(29), ld8(35))
+                                let y0 = WinogradF4.at(r0.0, r1.0, r2.0, r3.0, r4.0, r5.0)
+                                let y1 = WinogradF4.at(r0.1, r1.1, r2.1, r3.1, r4.1, r5.1)
+                                let y2 = WinogradF4.at(r0.2, r1.2, r2.2, r3.2, r4.2, r5.2)
+                                let y3 = WinogradF4.at(r0.3, r1.3, r2.3, r3.3, r4.3, r5.3)
+                                UnsafeMutableRawPointer(ybuf + 4 * b).storeBytes(of: WinogradF4.interleave4(y0), as: SIMD32<Float>.self)
+                                UnsafeMutableRawPointer(ybuf + 4 * tw + 4 * b).storeBytes(of: WinogradF4.interleave4(y1), as: SIMD32<Float>.self)
+                                UnsafeMutableRawPointer(ybuf + 8 * tw + 4 * b).storeBytes(of: WinogradF4.interleave4(y2), as: SIMD32<Float>.self)
+                                UnsafeMutableRawPointer(ybuf + 12 * tw + 4 * b).storeBytes(of: WinogradF4.interleave4(y3), as: SIMD32<Float>.self)
+                                b += 8
                             }
-                            b += 1
-                        }
-                        for dy in 0..<4 where 4 * a + dy < h {
-                            let buf = ybuf + dy * 4 * tw
-                            let row = plane + ((4 * a + dy) * s + py) * ow + px
-                            if s == 1 {
-                                row.update(from: buf, count: w)
-                                act.apply(row, count: w, bias: bo)
-                            } else {
-                                act.apply(buf, count: w, bias: bo)
-                                for j in 0..<w { row[j * s] = buf[j] }
+                            while b < tw {
+                                let r0 = WinogradF4.at(ld1(0), ld1(6), ld1(12), ld1(18), ld1(24), ld1(30))
+                                let r1 = WinogradF4.at(ld1(1), ld1(7), ld1(13), ld1(19), ld1(25), ld1(31))
+                                let r2 = WinogradF4.at(ld1(2), ld1(8), ld1(14), ld1(20), ld1(26), ld1(32))
+                                let r3 = WinogradF4.at(ld1(3), ld1(9), ld1(15), ld1(21), ld1(27), ld1(33))
+                                let r4 = WinogradF4.at(ld1(4), ld1(10), ld1(16), ld1(22), ld1(28), ld1(34))
+                                let r5 = WinogradF4.at(ld1(5), ld1(11), ld1(17), ld1(23), ld1(29), ld1(35))
+                                let ys = [WinogradF4.at(r0.0, r1.0, r2.0, r3.0, r4.0, r5.0), WinogradF4.at(r0.1, r1.1, r2.1, r3.1, r4.1, r5.1),
+                                          WinogradF4.at(r0.2, r1.2, r2.2, r3.2, r4.2, r5.2), WinogradF4.at(r0.3, r1.3, r2.3, r3.3, r4.3, r5.3)]
+                                for (j, y) in ys.enumerated() {
+                                    let row = ybuf + j * 4 * tw + 4 * b
+                                    row[0] = y.0; row[1] = y.1; row[2] = y.2; row[3] = y.3
+                                }
+                                b += 1
+                            }
+                            for dy in 0..<4 where 4 * a + dy < h {
+                                let buf = ybuf + dy * 4 * tw
+                                let row = plane + ((4 * a + dy) * s + py) * ow + px
+                                if s == 1 {
+                                    row.update(from: buf, count: w)
+                                    act.apply(row, count: w, bias: bo)
+                                } else {
+                                    act.apply(buf, count: w, bias: bo)
+                                    for j in 0..<w { row[j * s] = buf[j] }
+                                }
                             }
                         }
                     }
+                    o0 += nb
                 }
             }
         }
