@@ -86,6 +86,23 @@ static inline void at1(float m0, float m1, float m2, float m3, float m4, float m
     y[3] = q + 0.125f * m3 - 8 * m4 + m5;
 }
 
+AVX static void input_rows(const float *r0, const float *r1, const float *r2, const float *r3, const float *r4,
+                            const float *r5, long w, float *rows, long wp) {
+    float *t = rows + 1;
+    long c = 0;
+    for (; c + 8 <= w; c += 8) {
+        __m256 o[6];
+        bt(_mm256_loadu_ps(r0 + c), _mm256_loadu_ps(r1 + c), _mm256_loadu_ps(r2 + c), _mm256_loadu_ps(r3 + c),
+           _mm256_loadu_ps(r4 + c), _mm256_loadu_ps(r5 + c), o);
+        for (int k = 0; k < 6; k++) _mm256_storeu_ps(t + k * wp + c, o[k]);
+    }
+    for (; c < w; c++) {
+        float o[6];
+        bt1(r0[c], r1[c], r2[c], r3[c], r4[c], r5[c], o);
+        for (int k = 0; k < 6; k++) t[k * wp + c] = o[k];
+    }
+}
+
 AVX static void input_columns(const float *rows, long wp, long tw, float *out, long stride) {
     for (long r = 0; r < 6; r++) {
         const float *tr = rows + r * wp;
@@ -188,6 +205,13 @@ int tinify_f4_filter_transform(const float *w, long lo, long hi, float *u, long 
     return 1;
 }
 
+int tinify_f4_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, const float *r4,
+                         const float *r5, long w, float *rows, long wp) {
+    if (!avx_available()) return 0;
+    input_rows(r0, r1, r2, r3, r4, r5, w, rows, wp);
+    return 1;
+}
+
 int tinify_f4_input_columns(const float *rows, long wp, long tw, float *out, long stride) {
     if (!avx_available()) return 0;
     input_columns(rows, wp, tw, out, stride);
@@ -203,6 +227,12 @@ int tinify_f4_output_rows(const float *m, long stride, long tw, float *y) {
 #else
 
 // Not an x86 CPU: the Swift loops run (same bits).
+int tinify_f4_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, const float *r4,
+                         const float *r5, long w, float *rows, long wp) {
+    (void)r0; (void)r1; (void)r2; (void)r3; (void)r4; (void)r5; (void)w; (void)rows; (void)wp;
+    return 0;
+}
+
 int tinify_f4_input_columns(const float *rows, long wp, long tw, float *out, long stride) {
     (void)rows; (void)wp; (void)tw; (void)out; (void)stride;
     return 0;

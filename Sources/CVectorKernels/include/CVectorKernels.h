@@ -11,6 +11,11 @@
 /// caller runs its own loop, which does the same operations in the same order), 1 when done.
 int tinify_f4_input_columns(const float *rows, long wp, long tw, float *out, long stride);
 
+/// Bᵀ over six input rows r0…r5 (w floats each): rows[k·wp + 1 + c] = row k of Bᵀ·d at column c.
+/// Returns 0 without writing when the CPU has no AVX.
+int tinify_f4_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, const float *r4,
+                         const float *r5, long w, float *rows, long wp);
+
 /// Aᵀ M A for tiles 0..<tw of one tile row of one channel: element k (0…35) of tile b is at
 /// `m[k·stride + b]`; writes the 4×4 outputs as four rows of 4·tw floats at `y` (row r at
 /// `y + r·4·tw`, tile b at columns 4b…4b+3). Returns 0 without writing when the CPU has no AVX.
@@ -52,5 +57,11 @@ int tinify_f2_output_rows(const float *m, long stride, long tw, float *y0, float
 /// `dst[c] = src[2c]` for c < n, reading no element at or past `src + limit`. Returns 0 without
 /// writing when the CPU has no AVX.
 int tinify_gather_even(const float *src, long limit, float *dst, long n);
+
+/// `dst[j·step] = act(src[j] + bias)` for j < n (step 1 or 2; act 0 = none, 1 = ReLU with NaN
+/// kept, 2 = LeakyReLU(0.01)), as Activation.apply computes it. With step 2 the elements between
+/// are read and written back unchanged, never past `dst + limit`. Returns 0 without writing when
+/// the CPU has no AVX or `step` is neither 1 nor 2.
+int tinify_bias_act_store(const float *src, long n, float bias, int act, float *dst, long step, long limit);
 
 #endif

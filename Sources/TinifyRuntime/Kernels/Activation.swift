@@ -25,6 +25,15 @@ package enum Activation: Sendable {
         }
     }
 
+    /// The activation's number in CVectorKernels (`tinify_bias_act_store`).
+    var code: Int32 {
+        switch self {
+        case .none: return 0
+        case .relu: return 1
+        case .leakyRelu: return 2
+        }
+    }
+
     /// Adds `bias` and applies the activation to `count` values at `p`.
     @inline(__always) package func apply(_ p: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
         switch self {

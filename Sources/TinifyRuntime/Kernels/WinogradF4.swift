@@ -142,10 +142,12 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                         let r0 = row(4 * a - 1), r1 = row(4 * a), r2 = row(4 * a + 1)
                         let r3 = row(4 * a + 2), r4 = row(4 * a + 3), r5 = row(4 * a + 4)
                         let t = rowbuf + 1
-                        for c in 0..<w {
-                            let o = WinogradF4.bt(r0[c], r1[c], r2[c], r3[c], r4[c], r5[c])
-                            t[c] = o.0; t[wp + c] = o.1; t[2 * wp + c] = o.2
-                            t[3 * wp + c] = o.3; t[4 * wp + c] = o.4; t[5 * wp + c] = o.5
+                        if tinify_f4_input_rows(r0, r1, r2, r3, r4, r5, w, rowbuf, wp) == 0 {
+                            for c in 0..<w {
+                                let o = WinogradF4.bt(r0[c], r1[c], r2[c], r3[c], r4[c], r5[c])
+                                t[c] = o.0; t[wp + c] = o.1; t[2 * wp + c] = o.2
+                                t[3 * wp + c] = o.3; t[4 * wp + c] = o.4; t[5 * wp + c] = o.5
+                            }
                         }
                         let tBase = (a - a0) * tw
                         if tinify_f4_input_columns(rowbuf, wp, tw, v + i * tc + tBase, ic * tc) != 0 { continue }
@@ -235,12 +237,15 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                             for dy in 0..<4 where 4 * a + dy < h {
                                 let buf = ybuf + dy * 4 * tw
                                 let row = plane + ((4 * a + dy) * s + py) * ow + px
-                                if s == 1 {
-                                    row.update(from: buf, count: w)
-                                    act.apply(row, count: w, bias: bo)
-                                } else {
-                                    act.apply(buf, count: w, bias: bo)
-                                    for j in 0..<w { row[j * s] = buf[j] }
+                                // Bias, activation and the store (every other element when shuffled) in one pass.
+                                if tinify_bias_act_store(buf, w, bo, act.code, row, s, ow - px) == 0 {
+                                    if s == 1 {
+                                        row.update(from: buf, count: w)
+                                        act.apply(row, count: w, bias: bo)
+                                    } else {
+                                        act.apply(buf, count: w, bias: bo)
+                                        for j in 0..<w { row[j * s] = buf[j] }
+                                    }
                                 }
                             }
                         }
