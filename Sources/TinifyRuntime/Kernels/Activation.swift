@@ -1,6 +1,7 @@
 // TinifyRuntime: pointwise activations (torch.nn.ReLU, LeakyReLU(0.01), Sigmoid) and the
 // elementwise arithmetic the blocks need, parallel over large tensors.
 import TinifyCore
+import CVectorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,6 +32,21 @@ package enum Activation: Sendable {
         case .none: return 0
         case .relu: return 1
         case .leakyRelu: return 2
+        }
+    }
+
+    /// Stores `act(src[j] + bias)` at `dst[j·step]` for j < count (step 1, or 2 for a
+    /// pixel-shuffled output, whose other elements up to `dst + limit` may be read and written
+    /// back unchanged); `src` may be changed.
+    @inline(__always) func store(_ src: UnsafeMutablePointer<Float>, count: Int, bias: Float, to dst: UnsafeMutablePointer<Float>,
+                                 step: Int, limit: Int) {
+        if tinify_bias_act_store(src, count, bias, code, dst, step, limit) != 0 { return }
+        if step == 1 {
+            dst.update(from: src, count: count)
+            apply(dst, count: count, bias: bias)
+        } else {
+            apply(src, count: count, bias: bias)
+            for j in 0..<count { dst[j * step] = src[j] }
         }
     }
 

@@ -237,16 +237,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                             for dy in 0..<4 where 4 * a + dy < h {
                                 let buf = ybuf + dy * 4 * tw
                                 let row = plane + ((4 * a + dy) * s + py) * ow + px
-                                // Bias, activation and the store (every other element when shuffled) in one pass.
-                                if tinify_bias_act_store(buf, w, bo, act.code, row, s, ow - px) == 0 {
-                                    if s == 1 {
-                                        row.update(from: buf, count: w)
-                                        act.apply(row, count: w, bias: bo)
-                                    } else {
-                                        act.apply(buf, count: w, bias: bo)
-                                        for j in 0..<w { row[j * s] = buf[j] }
-                                    }
-                                }
+                                act.store(buf, count: w, bias: bo, to: row, step: s, limit: ow - px)
                             }
                         }
                     }
