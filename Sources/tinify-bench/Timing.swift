@@ -36,14 +36,24 @@ enum Timing {
         return t
     }
 
+    /// The pause before each measurement. An in-process anchor's worker threads (torch's) keep
+    /// running for a while after its call returns: a whole mbt2018 768×512 `tinify compress`
+    /// started at once took 1.05–1.23 s, started 0.3 s later 0.76–0.85 s, started right after
+    /// another tinify run 0.88–0.91 s (medians of 6, two sessions). The pause lets each side
+    /// start on a machine the other has left.
+    static let settle = 0.5
+
     /// One warm-up of each, then `runs` alternating measurements (ours, then the anchor's), so
-    /// both see the same moments of a shared, noisy machine. Each closure returns seconds.
+    /// both see the same moments of a shared, noisy machine, each after a pause of `settle`
+    /// seconds. Each closure returns seconds.
     static func interleaved(runs: Int, ours: () throws -> Double, anchor: () throws -> Double) throws -> (ours: [Double], anchor: [Double]) {
         _ = try ours()
         _ = try anchor()
         var a: [Double] = [], b: [Double] = []
         for _ in 0..<runs {
+            Thread.sleep(forTimeInterval: settle)
             a.append(try ours())
+            Thread.sleep(forTimeInterval: settle)
             b.append(try anchor())
         }
         return (a, b)
