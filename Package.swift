@@ -41,8 +41,9 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // The AVX version of the deterministic kernels' product (chosen at run time; same bits).
         .target(name: "CDeterministic"),
-        // AVX versions of inner loops of the fast kernels: Winograd F(4×4) transforms, GDN (chosen at
-        // run time; the same bits as the Swift loops they replace).
+        // AVX versions of inner loops of the fast kernels: the Winograd transforms, GDN's elementwise
+        // steps, stride-2 gathers, bias-activation-store (chosen at run time; the same bits as the
+        // Swift loops they replace).
         .target(name: "CVectorKernels"),
 
         // MARK: Stages

@@ -1,7 +1,8 @@
 // CVectorKernels: inner loops of TinifyRuntime's fast kernels with 256-bit AVX vectors, chosen at
-// run time: the Winograd F(4×4, 3×3) transforms (see WinogradF4.swift for the matrices and the
-// tile layout) and GDN's elementwise steps. Each function does the same binary32 operations in
-// the same order as the Swift loop it replaces, so the results are the same bits.
+// run time: the Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms (see Winograd.swift and
+// WinogradF4.swift for the matrices and the tile layouts), the stride-2 gather, GDN's elementwise
+// steps and a kernel's last bias-activation-store. Each function does the same binary32 operations
+// in the same order as the Swift loop it replaces, so the results are the same bits.
 #ifndef CVECTORKERNELS_H
 #define CVECTORKERNELS_H
 
