@@ -62,4 +62,55 @@ final class PortabilityTests: XCTestCase {
         }
         XCTAssertEqual(decodes, models.count * images.count * PortabilityTests.configurations.count * 2)
     }
+
+    /// Every loop Tinify has both as AVX C and as Swift (the Winograd transforms, the stride-2
+    /// gathers, GDN, the bias-activation-store, the deterministic matrix product) gives the same
+    /// bits either way: with `TINIFY_NO_AVX=1` (the Swift versions, which run on CPUs without
+    /// AVX), compress writes the same stream and decompress the same PNG, by default and with
+    /// --bit-exact, as with the AVX loops, under the same OpenBLAS kernel and thread count.
+    func testTheSwiftLoopsGiveTheAVXLoopsBits() throws {
+        guard let exe = ProcessInfo.processInfo.environment["TINIFY_EXE"], !exe.isEmpty else {
+            throw XCTSkip("runs against the release binary (Tests/run.sh sets TINIFY_EXE)")
+        }
+        // The sample photograph is large enough for g_s's last layers to run F(4×4) Winograd.
+        let models = try files("trained", ".pth")
+        let images = try files("images", ".png") + [Fixtures.root + "/Samples/images/chelsea-451x300.png"]
+        XCTAssertGreaterThanOrEqual(models.count, 3)
+        let work = Fixtures.scratch("avx-loops")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var base = ProcessInfo.processInfo.environment
+        base["OPENBLAS_CORETYPE"] = "Haswell"
+        base["OPENBLAS_NUM_THREADS"] = "2"
+        base["TINIFY_NUM_THREADS"] = "2"
+        base["TINIFY_SCALAR_KERNELS"] = nil
+        var swiftLoops = base
+        swiftLoops["TINIFY_NO_AVX"] = "1"
+        base["TINIFY_NO_AVX"] = nil
+        var compared = 0
+        for model in models {
+            for image in images {
+                let name = "\((model as NSString).lastPathComponent) \((image as NSString).lastPathComponent)"
+                var outputs: [[Data]] = []
+                for (k, env) in [base, swiftLoops].enumerated() {
+                    let bin = work + "/s\(k).bin", png = work + "/d\(k).png", exact = work + "/e\(k).png"
+                    let c = try ToolProcess.run(exe, ["compress", "--checkpoint", model, image, "-o", bin, "--force"], environment: env)
+                    XCTAssertEqual(c.status, 0, "\(name): compress: \(c.stderr)")
+                    // Both decode the stream the AVX loops wrote.
+                    let d = try ToolProcess.run(exe, ["decompress", "--checkpoint", model, work + "/s0.bin", "-o", png, "--force"], environment: env)
+                    XCTAssertEqual(d.status, 0, "\(name): decompress: \(d.stderr)")
+                    let e = try ToolProcess.run(exe, ["decompress", "--bit-exact", "--checkpoint", model, work + "/s0.bin", "-o", exact, "--force"],
+                                                environment: env)
+                    XCTAssertEqual(e.status, 0, "\(name): decompress --bit-exact: \(e.stderr)")
+                    guard c.status == 0, d.status == 0, e.status == 0 else { break }
+                    outputs.append(try [bin, png, exact].map { try Data(contentsOf: URL(fileURLWithPath: $0)) })
+                }
+                guard outputs.count == 2 else { continue }
+                XCTAssertEqual(outputs[0][0], outputs[1][0], "\(name): compress writes another stream with TINIFY_NO_AVX=1")
+                XCTAssertEqual(outputs[0][1], outputs[1][1], "\(name): decompress writes other pixels with TINIFY_NO_AVX=1")
+                XCTAssertEqual(outputs[0][2], outputs[1][2], "\(name): decompress --bit-exact writes other pixels with TINIFY_NO_AVX=1")
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, models.count * images.count)
+    }
 }

@@ -13,9 +13,11 @@ closest to a scale-table boundary in float32 (where one rounding step moves a CD
 Every stream is written once (default configuration) and decoded under every configuration:
 OPENBLAS_CORETYPE Haswell, SkylakeX (when the CPU has AVX-512), Sandybridge, Nehalem and
 Prescott; 1 and 2 threads (TINIFY_NUM_THREADS and OPENBLAS_NUM_THREADS); and the scalar build of
-the deterministic kernels (TINIFY_SCALAR_KERNELS=1). Requirement: 0 decode failures, 0 streams
-whose latent digest (`decompress --latent-digest`) differs between configurations, 0 streams
-whose --bit-exact PNG differs. Exit status 0 when all hold."""
+the deterministic kernels (TINIFY_SCALAR_KERNELS=1); and the Swift versions of Tinify's AVX C
+loops (TINIFY_NO_AVX=1). Requirement: 0 decode failures, 0 streams whose latent digest
+(`decompress --latent-digest`) differs between configurations, 0 streams whose --bit-exact PNG
+differs, and 0 streams whose default PNG differs between Haswell on 2 threads with and without
+TINIFY_NO_AVX=1 (the Swift loops give the AVX loops' bits). Exit status 0 when all hold."""
 import argparse, glob, hashlib, os, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,15 +31,20 @@ def configurations():
     if " avx512f" in flags:
         cores.insert(1, "SkylakeX")
     out = [(c, t, False) for c in cores for t in ("1", "2")]
-    out.append(("Prescott", "1", True))
+    out.append(("Prescott", "1", "scalar"))
+    out.append(("Haswell", "2", "no-avx"))
     return out
 
 
-def env_of(core, threads, scalar):
+def env_of(core, threads, loops):
+    """loops: False (the default), "scalar" (TINIFY_SCALAR_KERNELS=1) or "no-avx" (TINIFY_NO_AVX=1)."""
     env = {**os.environ, "OPENBLAS_CORETYPE": core, "OPENBLAS_NUM_THREADS": threads, "TINIFY_NUM_THREADS": threads}
     env.pop("TINIFY_SCALAR_KERNELS", None)
-    if scalar:
+    env.pop("TINIFY_NO_AVX", None)
+    if loops == "scalar":
         env["TINIFY_SCALAR_KERNELS"] = "1"
+    elif loops == "no-avx":
+        env["TINIFY_NO_AVX"] = "1"
     return env
 
 
@@ -121,7 +128,7 @@ def main():
     work = tempfile.mkdtemp(prefix="tinify-sweep-")
     configs = configurations()
     base_images = crops(images, work)
-    fails, latent_differ, exact_differ, streams, pixels_differ = [], [], [], 0, 0
+    fails, latent_differ, exact_differ, streams, pixels_differ, loops_differ = [], [], [], 0, 0, []
     for ckpt in ckpts:
         name = os.path.basename(ckpt)
         for img in base_images + hunt(ckpt, images, work, a.hunt):
@@ -131,30 +138,36 @@ def main():
                 fails.append(f"{name} {os.path.basename(img)}: compress: {r.stderr.strip()[:100]}")
                 continue
             streams += 1
-            latents, exact, default = set(), set(), set()
-            for core, threads, scalar in configs:
+            latents, exact, default, by_config = set(), set(), set(), {}
+            for core, threads, loops in configs:
                 for bit_exact in (False, True):
                     out = os.path.join(work, "d.png")
                     args = [a.tinify, "decompress", "--latent-digest", "--checkpoint", ckpt, b, "-o", out, "--force"]
                     r = subprocess.run(args + (["--bit-exact"] if bit_exact else []), capture_output=True, text=True,
-                                       env=env_of(core, threads, scalar))
-                    tag = f"{core}/{threads}{'/scalar' if scalar else ''}{'/bit-exact' if bit_exact else ''}"
+                                       env=env_of(core, threads, loops))
+                    tag = f"{core}/{threads}{'/' + loops if loops else ''}{'/bit-exact' if bit_exact else ''}"
                     if r.returncode:
                         fails.append(f"{name} {os.path.basename(img)} on {tag}: {r.stderr.strip()[:100]}")
                         continue
                     latents.add(next((l.split()[-1] for l in r.stdout.splitlines() if l.startswith("latent sha256")), None))
                     digest = hashlib.sha256(open(out, "rb").read()).hexdigest()
                     (exact if bit_exact else default).add(digest)
+                    by_config[(core, threads, loops, bit_exact)] = digest
             if len(latents) > 1:
                 latent_differ.append(f"{name} {os.path.basename(img)}")
             if len(exact) > 1:
                 exact_differ.append(f"{name} {os.path.basename(img)}")
             pixels_differ += len(default) > 1
+            # The Swift loops must give the AVX loops' bits, default path included.
+            twin = ("Haswell", "2", False, False)
+            if twin in by_config and by_config.get(("Haswell", "2", "no-avx", False), by_config[twin]) != by_config[twin]:
+                loops_differ.append(f"{name} {os.path.basename(img)}")
             print(f"{name} {os.path.basename(img)}: {len(latents)} latent, {len(exact)} bit-exact PNG, "
                   f"{len(default)} default PNG digest(s) over {len(configs)} configurations", flush=True)
-    ok = not fails and not latent_differ and not exact_differ and streams > 0
+    ok = not fails and not latent_differ and not exact_differ and not loops_differ and streams > 0
     print(f"sweep: {streams} streams × {len(configs)} configurations × 2 modes: {len(fails)} failures, "
-          f"{len(latent_differ)} streams with differing latents, {len(exact_differ)} with differing --bit-exact PNGs "
+          f"{len(latent_differ)} streams with differing latents, {len(exact_differ)} with differing --bit-exact PNGs, "
+          f"{len(loops_differ)} whose default PNG differs with TINIFY_NO_AVX=1 "
           f"({pixels_differ} differ by default, as allowed)" + (f"; first failure: {fails[0]}" if fails else "")
           + (f"; first differing latent: {latent_differ[0]}" if latent_differ else ""))
     sys.exit(0 if ok else 1)
