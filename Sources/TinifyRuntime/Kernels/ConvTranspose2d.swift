@@ -66,10 +66,15 @@ package final class ConvTranspose2d: @unchecked Sendable {
                         weight.withUnsafeBufferPointer { pw in
                             offsets.withUnsafeBufferPointer { po in
                                 let dst = pa.baseAddress!, src = pw.baseAddress!, off = po.baseAddress!
-                                for o in 0..<co {
+                                // Eight output channels at a time: for each i their source weights
+                                // are adjacent, and their eight destination rows advance together.
+                                for o0 in Swift.stride(from: 0, to: co, by: 8) {
+                                    let o1 = Swift.min(co, o0 + 8)
                                     for i in 0..<ci {
-                                        let d = dst + (o * ci + i) * t, from = src + (i * co + o) * k * k
-                                        for tt in 0..<t { d[tt] = from[off[tt]] }
+                                        for o in o0..<o1 {
+                                            let d = dst + (o * ci + i) * t, from = src + (i * co + o) * k * k
+                                            for tt in 0..<t { d[tt] = from[off[tt]] }
+                                        }
                                     }
                                 }
                             }

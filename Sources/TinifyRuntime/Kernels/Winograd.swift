@@ -65,15 +65,24 @@ enum Winograd {
     /// (ky', kx') is w[o, i, 2ky'+py, 2kx'+px] (zero past the kernel).
     static func strided5x5(weight: [Float], outC: Int, inC: Int, bias: [Float]?) -> Winograd3x3 {
         let c2 = 4 * inC
-        var w = [Float](repeating: 0, count: outC * c2 * 9)
-        for o in 0..<outC {
-            for py in 0..<2 { for px in 0..<2 { for i in 0..<inC {
-                let cp = (py * 2 + px) * inC + i
-                for ky in 0..<3 { for kx in 0..<3 {
-                    let sy = 2 * ky + py, sx = 2 * kx + px
-                    if sy < 5 && sx < 5 { w[((o * c2 + cp) * 3 + ky) * 3 + kx] = weight[((o * inC + i) * 5 + sy) * 5 + sx] }
-                } }
-            } } }
+        // Each output channel's 4·I·9 taps in parallel, from its I·25 weights (zero past the kernel).
+        let w = [Float](unsafeUninitializedCapacity: outC * c2 * 9) { pw, count in
+            weight.withUnsafeBufferPointer { src in
+                let dst = pw.baseAddress!, from = src.baseAddress!
+                Parallel.chunks(outC, grain: max(1, 8192 / max(1, c2 * 9))) { range in
+                    for o in range {
+                        let d = dst + o * c2 * 9, f = from + o * inC * 25
+                        for py in 0..<2 { for px in 0..<2 { for i in 0..<inC {
+                            let t = d + ((py * 2 + px) * inC + i) * 9, g = f + i * 25
+                            for ky in 0..<3 { for kx in 0..<3 {
+                                let sy = 2 * ky + py, sx = 2 * kx + px
+                                t[ky * 3 + kx] = sy < 5 && sx < 5 ? g[sy * 5 + sx] : 0
+                            } }
+                        } } }
+                    }
+                }
+            }
+            count = outC * c2 * 9
         }
         return Winograd3x3(weight: w, outC: outC, inC: c2, bias: bias)
     }
@@ -83,19 +92,26 @@ enum Winograd {
     /// its tap k' uses kernel row py + 4 − 2k') followed by PixelShuffle(2).
     static func transposed5x5(_ tile: WinogradTile, weight: [Float], inC: Int, outC: Int, bias: [Float]?) -> any WinogradKernel {
         let o4 = 4 * outC
-        var w = [Float](repeating: 0, count: o4 * inC * 9)
-        for o in 0..<outC {
-            for py in 0..<2 { for px in 0..<2 {
-                let co = o * 4 + py * 2 + px
-                for i in 0..<inC {
-                    for ky in 0..<3 { for kx in 0..<3 {
-                        let sy = py + 4 - 2 * ky, sx = px + 4 - 2 * kx
-                        if sy >= 0 && sy < 5 && sx >= 0 && sx < 5 {
-                            w[((co * inC + i) * 3 + ky) * 3 + kx] = weight[((i * outC + o) * 5 + sy) * 5 + sx]
-                        }
-                    } }
+        // Each output channel's four phases in parallel (zero taps past the kernel).
+        let w = [Float](unsafeUninitializedCapacity: o4 * inC * 9) { pw, count in
+            weight.withUnsafeBufferPointer { src in
+                let dst = pw.baseAddress!, from = src.baseAddress!
+                Parallel.chunks(outC, grain: max(1, 8192 / max(1, 4 * inC * 9))) { range in
+                    for o in range {
+                        for py in 0..<2 { for px in 0..<2 {
+                            let co = o * 4 + py * 2 + px
+                            for i in 0..<inC {
+                                let t = dst + (co * inC + i) * 9, g = from + (i * outC + o) * 25
+                                for ky in 0..<3 { for kx in 0..<3 {
+                                    let sy = py + 4 - 2 * ky, sx = px + 4 - 2 * kx
+                                    t[ky * 3 + kx] = sy >= 0 && sy < 5 && sx >= 0 && sx < 5 ? g[sy * 5 + sx] : 0
+                                } }
+                            }
+                        } }
+                    }
                 }
-            } }
+            }
+            count = o4 * inC * 9
         }
         let b4 = bias.map { b in (0..<o4).map { b[$0 / 4] } }
         return make(tile, weight: w, outC: o4, inC: inC, bias: b4, shuffle: 2)
