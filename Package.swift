@@ -39,8 +39,9 @@ let package = Package(
         .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
         .target(name: "CLazyLibraries", exclude: ["generate_stubs.py", "hdf5_functions.txt"]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // The AVX version of the deterministic kernels' product (chosen at run time; same bits).
-        .target(name: "CDeterministic"),
+        // The AVX version of the deterministic kernels' product (chosen at run time by CVectorKernels'
+        // tinify_avx_loops; same bits).
+        .target(name: "CDeterministic", dependencies: ["CVectorKernels"]),
         // AVX versions of inner loops of the fast kernels: the Winograd transforms, GDN's elementwise
         // steps, stride-2 gathers, bias-activation-store (chosen at run time; the same bits as the
         // Swift loops they replace).

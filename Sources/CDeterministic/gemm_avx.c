@@ -5,6 +5,7 @@
 // for this file, and the AVX target does not include FMA instructions.
 #pragma clang fp contract(off)
 #include "CDeterministic.h"
+#include "CVectorKernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -114,19 +115,9 @@ AVX static void row1(long n, long k, const float *a, const float *b, long ldb, f
     }
 }
 
-/// Whether this CPU runs AVX (asked once; a race only asks twice).
-static int avx_available(void) {
-    static int available = -1;
-    if (available < 0) {
-        __builtin_cpu_init();
-        available = __builtin_cpu_supports("avx") ? 1 : 0;
-    }
-    return available;
-}
-
 int tinify_det_gemm_avx(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                         float *c, long ldc, int accumulate) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     long i = 0;
     for (; i + 4 <= m; i += 4) rows4(n, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc, accumulate);
     for (; i < m; i++) row1(n, k, a + i * lda, b, ldb, c + i * ldc, accumulate);

@@ -44,7 +44,7 @@ AVX static void store(const float *src, long n, float bias, int act, float *dst,
 }
 
 int tinify_bias_act_store(const float *src, long n, float bias, int act, float *dst, long step, long limit) {
-    if (!avx_available() || (step != 1 && step != 2)) return 0;
+    if (!tinify_avx_loops() || (step != 1 && step != 2)) return 0;
     store(src, n, bias, act, dst, step, limit);
     return 1;
 }

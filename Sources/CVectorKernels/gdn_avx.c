@@ -36,13 +36,13 @@ AVX static void combine(const float *x, const float *norm, float beta, int inver
 }
 
 int tinify_gdn_square(const float *x, float *sq, long n) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     square(x, sq, n);
     return 1;
 }
 
 int tinify_gdn_combine(const float *x, const float *norm, float beta, int inverse, float *out, long n) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     combine(x, norm, beta, inverse, out, n);
     return 1;
 }

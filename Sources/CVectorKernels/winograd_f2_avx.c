@@ -136,7 +136,7 @@ AVX static void gather_even(const float *src, long limit, float *dst, long n) {
 }
 
 int tinify_f2_filter_transform(const float *w, long lo, long hi, float *u, long plane) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     long f = lo;
     for (; f + 4 <= hi; f += 4) f2_filter4(w, f, u, plane);
     for (; f < hi; f++) f2_filter1(w, f, u, plane);
@@ -144,25 +144,25 @@ int tinify_f2_filter_transform(const float *w, long lo, long hi, float *u, long 
 }
 
 int tinify_f2_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, long w, float *rows, long wp) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     f2_input_rows(r0, r1, r2, r3, w, rows, wp);
     return 1;
 }
 
 int tinify_f2_input_columns(const float *rows, long wp, long tw, float *out, long stride) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     f2_input_columns(rows, wp, tw, out, stride);
     return 1;
 }
 
 int tinify_f2_output_rows(const float *m, long stride, long tw, float *y0, float *y1) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     f2_output_rows(m, stride, tw, y0, y1);
     return 1;
 }
 
 int tinify_gather_even(const float *src, long limit, float *dst, long n) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     gather_even(src, limit, dst, n);
     return 1;
 }

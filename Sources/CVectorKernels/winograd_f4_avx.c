@@ -198,7 +198,7 @@ static void filter1(const float *w, long f, float *u, long plane) {
 }
 
 int tinify_f4_filter_transform(const float *w, long lo, long hi, float *u, long plane) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     long f = lo;
     for (; f + 4 <= hi; f += 4) filter4(w, f, u, plane);
     for (; f < hi; f++) filter1(w, f, u, plane);
@@ -207,19 +207,19 @@ int tinify_f4_filter_transform(const float *w, long lo, long hi, float *u, long 
 
 int tinify_f4_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, const float *r4,
                          const float *r5, long w, float *rows, long wp) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     input_rows(r0, r1, r2, r3, r4, r5, w, rows, wp);
     return 1;
 }
 
 int tinify_f4_input_columns(const float *rows, long wp, long tw, float *out, long stride) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     input_columns(rows, wp, tw, out, stride);
     return 1;
 }
 
 int tinify_f4_output_rows(const float *m, long stride, long tw, float *y) {
-    if (!avx_available()) return 0;
+    if (!tinify_avx_loops()) return 0;
     output_rows(m, stride, tw, y);
     return 1;
 }

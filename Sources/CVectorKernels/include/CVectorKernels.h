@@ -6,6 +6,12 @@
 #ifndef CVECTORKERNELS_H
 #define CVECTORKERNELS_H
 
+/// 1 when the AVX loops run: the CPU has AVX and `TINIFY_NO_AVX=1` is not set in the environment
+/// when first asked. Every function here (and CDeterministic's product) returns 0 without writing
+/// otherwise — "when the CPU has no AVX" below means this — and its caller runs its Swift loop,
+/// which gives the same bits; the switch is how a test runs those loops on a CPU that has AVX.
+int tinify_avx_loops(void);
+
 /// Bᵀ over the columns of six transformed rows: row `r` of `rows` (each `wp` floats apart) gives,
 /// for tiles 0..<tw, the six values of tile b at columns 4b…4b+5; value (r, c) of tile b is
 /// stored at `out[(r·6 + c)·stride + b]`. Returns 0 without writing when the CPU has no AVX (the

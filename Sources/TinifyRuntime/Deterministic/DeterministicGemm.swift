@@ -23,7 +23,7 @@ enum DeterministicGemm {
             scalar(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
-        if AVXLoops.enabled, tinify_det_gemm_avx(m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0) != 0 { return }
+        if tinify_det_gemm_avx(m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0) != 0 { return }
         vector(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
     }
 

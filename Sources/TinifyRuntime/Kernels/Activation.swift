@@ -40,7 +40,7 @@ package enum Activation: Sendable {
     /// back unchanged); `src` may be changed.
     @inline(__always) func store(_ src: UnsafeMutablePointer<Float>, count: Int, bias: Float, to dst: UnsafeMutablePointer<Float>,
                                  step: Int, limit: Int) {
-        if AVXLoops.enabled, tinify_bias_act_store(src, count, bias, code, dst, step, limit) != 0 { return }
+        if tinify_bias_act_store(src, count, bias, code, dst, step, limit) != 0 { return }
         if step == 1 {
             dst.update(from: src, count: count)
             apply(dst, count: count, bias: bias)

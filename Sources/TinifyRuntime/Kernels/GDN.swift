@@ -52,7 +52,7 @@ package final class GDN: @unchecked Sendable {
     /// `out = x · rsqrt(norm + β)` (or `· sqrt` for IGDN), eight lanes at a time.
     @inline(__always) static func combine(_ x: UnsafePointer<Float>, _ norm: UnsafePointer<Float>, beta: Float, inverse: Bool,
                                           into out: UnsafeMutablePointer<Float>, count n: Int) {
-        if AVXLoops.enabled, tinify_gdn_combine(x, norm, beta, inverse ? 1 : 0, out, n) != 0 { return }
+        if tinify_gdn_combine(x, norm, beta, inverse ? 1 : 0, out, n) != 0 { return }
         var j = 0
         let b8 = SIMD8<Float>(repeating: beta)
         while j + 8 <= n {
@@ -112,7 +112,7 @@ package final class GDN: @unchecked Sendable {
                         let sq = scratch, norm = scratch + c * n
                         for ch in 0..<c {
                             let s = src + ch * plane + lo, d = sq + ch * n
-                            if AVXLoops.enabled, tinify_gdn_square(s, d, n) != 0 { continue }
+                            if tinify_gdn_square(s, d, n) != 0 { continue }
                             for j in 0..<n { d[j] = s[j] * s[j] }
                         }
                         if case .deterministic = mode {

@@ -64,7 +64,7 @@ struct GemmConvKernel: @unchecked Sendable {
                         (dst + lo).update(from: src + lo, count: hi - lo)
                     } else if step == 2 {
                         // src[2·ox] for ox in lo..<hi; the row holds w − ddx elements from src.
-                        if !AVXLoops.enabled || tinify_gather_even(src + 2 * lo, w - ddx - 2 * lo, dst + lo, hi - lo) == 0 {
+                        if tinify_gather_even(src + 2 * lo, w - ddx - 2 * lo, dst + lo, hi - lo) == 0 {
                             var ox = lo
                             while ox < hi { dst[ox] = src[ox &* 2]; ox &+= 1 }
                         }

@@ -141,7 +141,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
         let pu = u.base
         weight.withUnsafeBufferPointer { pw in
             Parallel.chunks(plane, grain: 8192) { range in
-                if AVXLoops.enabled, tinify_f2_filter_transform(pw.baseAddress!, range.lowerBound, range.upperBound, pu, plane) != 0 { return }
+                if tinify_f2_filter_transform(pw.baseAddress!, range.lowerBound, range.upperBound, pu, plane) != 0 { return }
                 for oi in range {
                     let g = pw.baseAddress! + oi * 9
                     // t = G·g (4×3) then U = t·Gᵀ (4×4), in double, rounded once.
@@ -218,14 +218,14 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
                     for a in a0..<a1 {
                         let (r0, r1, r2, r3) = source.rows(channel: i, from: 2 * a - 1, zeros: zeros, buffer: gathered)
                         let u0 = t0 + 1, u1 = t1 + 1, u2 = t2 + 1, u3 = t3 + 1
-                        if !AVXLoops.enabled || tinify_f2_input_rows(r0, r1, r2, r3, w, rowbuf, wp) == 0 {
+                        if tinify_f2_input_rows(r0, r1, r2, r3, w, rowbuf, wp) == 0 {
                             for c in 0..<w {
                                 u0[c] = r0[c] - r2[c]; u1[c] = r1[c] + r2[c]
                                 u2[c] = r2[c] - r1[c]; u3[c] = r1[c] - r3[c]
                             }
                         }
                         let tBase = (a - a0) * tw
-                        if AVXLoops.enabled, tinify_f2_input_columns(rowbuf, wp, tw, v + i * tc + tBase, ic * tc) != 0 { continue }
+                        if tinify_f2_input_columns(rowbuf, wp, tw, v + i * tc + tBase, ic * tc) != 0 { continue }
                         for row in 0..<4 {
                             let tr = rowbuf + row * wp
                             let d0 = v + ((row * 4 + 0) * ic + i) * tc + tBase
@@ -275,7 +275,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
                         let m4 = mb + 4 * stride, m5 = mb + 5 * stride, m6 = mb + 6 * stride, m7 = mb + 7 * stride
                         let m8 = mb + 8 * stride, m9 = mb + 9 * stride, m10 = mb + 10 * stride, m11 = mb + 11 * stride
                         let m12 = mb + 12 * stride, m13 = mb + 13 * stride, m14 = mb + 14 * stride, m15 = mb + 15 * stride
-                        var b = AVXLoops.enabled && tinify_f2_output_rows(mb, stride, tw, y0buf, y1buf) != 0 ? tw : 0
+                        var b = tinify_f2_output_rows(mb, stride, tw, y0buf, y1buf) != 0 ? tw : 0
                         @inline(__always) func ld(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
                             UnsafeRawPointer(p + b).loadUnaligned(as: SIMD8<Float>.self)
                         }
@@ -363,7 +363,7 @@ struct SpaceToDepthRows: WinogradRows {
             let r = y + k, source = 2 * r + py
             guard r >= 0, r < h, source < inH else { return UnsafePointer(zeros) }
             let src = plane + source * inW + px, dst = buffer + k * w
-            var c = AVXLoops.enabled && tinify_gather_even(src, inW - px, dst, present) != 0 ? present : 0
+            var c = tinify_gather_even(src, inW - px, dst, present) != 0 ? present : 0
             // Eight outputs from sixteen inputs while the sixteenth is inside the row.
             while c + 8 <= present && 2 * c + px + 16 <= inW {
                 UnsafeMutableRawPointer(dst + c).storeBytes(of: UnsafeRawPointer(src + 2 * c).loadUnaligned(as: SIMD16<Float>.self).evenHalf,

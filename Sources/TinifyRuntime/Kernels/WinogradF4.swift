@@ -45,7 +45,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
         let pu = u.base
         weight.withUnsafeBufferPointer { pw in
             Parallel.chunks(plane, grain: 4096) { range in
-                if AVXLoops.enabled, tinify_f4_filter_transform(pw.baseAddress!, range.lowerBound, range.upperBound, pu, plane) != 0 { return }
+                if tinify_f4_filter_transform(pw.baseAddress!, range.lowerBound, range.upperBound, pu, plane) != 0 { return }
                 for oi in range {
                     let w = pw.baseAddress! + oi * 9
                     // Column c of t = G·w (6 values, lanes 0…5), then U[r][c'] = Σ_c t[r][c]·G[c'][c].
@@ -142,7 +142,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                         let r0 = row(4 * a - 1), r1 = row(4 * a), r2 = row(4 * a + 1)
                         let r3 = row(4 * a + 2), r4 = row(4 * a + 3), r5 = row(4 * a + 4)
                         let t = rowbuf + 1
-                        if !AVXLoops.enabled || tinify_f4_input_rows(r0, r1, r2, r3, r4, r5, w, rowbuf, wp) == 0 {
+                        if tinify_f4_input_rows(r0, r1, r2, r3, r4, r5, w, rowbuf, wp) == 0 {
                             for c in 0..<w {
                                 let o = WinogradF4.bt(r0[c], r1[c], r2[c], r3[c], r4[c], r5[c])
                                 t[c] = o.0; t[wp + c] = o.1; t[2 * wp + c] = o.2
@@ -150,7 +150,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                             }
                         }
                         let tBase = (a - a0) * tw
-                        if AVXLoops.enabled, tinify_f4_input_columns(rowbuf, wp, tw, v + i * tc + tBase, ic * tc) != 0 { continue }
+                        if tinify_f4_input_columns(rowbuf, wp, tw, v + i * tc + tBase, ic * tc) != 0 { continue }
                         for row in 0..<6 {
                             let tr = rowbuf + row * wp
                             @inline(__always) func dst(_ col: Int) -> UnsafeMutablePointer<Float> { v + ((row * 6 + col) * ic + i) * tc + tBase }
@@ -199,7 +199,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
                         if s == 1 { plane = out + o * h * w; py = 0; px = 0 } else { plane = out + (o / 4) * oh * ow; py = (o / 2) % 2; px = o % 2 }
                         for a in a0..<a1 {
                             let mb = m + (o - o0) * tc + (a - a0) * tw
-                            var b = AVXLoops.enabled && tinify_f4_output_rows(mb, stride, tw, ybuf) != 0 ? tw : 0
+                            var b = tinify_f4_output_rows(mb, stride, tw, ybuf) != 0 ? tw : 0
                             @inline(__always) func ld8(_ k: Int) -> SIMD8<Float> { UnsafeRawPointer(mb + k * stride + b).loadUnaligned(as: SIMD8<Float>.self) }
                             @inline(__always) func ld1(_ k: Int) -> Float { mb[k * stride + b] }
                             while b + 8 <= tw {
