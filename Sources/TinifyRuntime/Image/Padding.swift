@@ -20,13 +20,24 @@ package struct Padding: Sendable, Equatable {
     package func pad(_ x: FloatTensor) -> FloatTensor {
         if isZero { return x }
         let (h, w) = (x.h, x.w), (oh, ow) = (x.h + top + bottom, x.w + left + right)
-        var out = FloatTensor(shape: [x.n, x.c, oh, ow], repeating: 0)
-        for p in 0..<(x.n * x.c) {
-            for y in 0..<h {
-                for xx in 0..<w { out[(p * oh + y + top) * ow + xx + left] = x[(p * h + y) * w + xx] }
+        if x.count == 0 { return FloatTensor(shape: [x.n, x.c, oh, ow], repeating: 0) }
+        // Each padded plane row by row: the zero rows above, each image row between its zeros,
+        // the zero rows below.
+        return FloatTensor(shape: [x.n, x.c, oh, ow]) { dst in
+            x.withUnsafeBufferPointer { src in
+                for p in 0..<(x.n * x.c) {
+                    let plane = dst + p * oh * ow
+                    plane.update(repeating: 0, count: top * ow)
+                    for y in 0..<h {
+                        let row = plane + (y + top) * ow
+                        row.update(repeating: 0, count: left)
+                        (row + left).update(from: src.baseAddress! + (p * h + y) * w, count: w)
+                        (row + left + w).update(repeating: 0, count: right)
+                    }
+                    (plane + (top + h) * ow).update(repeating: 0, count: bottom * ow)
+                }
             }
         }
-        return out
     }
 
     /// Removes the padding (`F.pad` with the negated amounts).
