@@ -146,7 +146,7 @@ struct GemmConvKernel: @unchecked Sendable {
                     if r0 < r1 { gather(x, h: h, w: w, gridW: gridW, r0: r0, r1: r1, into: b + r0 * gridW, ld: plane) }
                 }
                 Parallel.forEach(parts) { p in
-                    let rows = p * share..<min(m, (p + 1) * share)
+                    let rows = min(m, p * share)..<min(m, (p + 1) * share)
                     gemm(b, ldb: plane, n: plane, out, ldc: plane, mode: mode, rows: rows)
                     for o in rows { act.apply(out + o * plane, count: plane, bias: bias?[o] ?? 0) }
                 }
