@@ -60,7 +60,14 @@ package final class Conv2d: @unchecked Sendable {
     /// pixel-shuffled. 3×3 stride-1 convolutions (padding 1) run through Winograd (`tile`), 5×5
     /// stride-2 ones (padding 2, from 8 input channels up) through F(2×2) whatever `tile`; the
     /// others through im2col + sgemm.
-    package init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
+    package convenience init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
+                            tile: WinogradTile = .f2, name: String = "") throws {
+        try self.init(weights: WeightBuffer(weight), shape: shape, bias: bias, stride: stride, padding: padding, shuffle: shuffle,
+                      tile: tile, name: name)
+    }
+
+    /// The same over weights that may be read in place from a checkpoint.
+    package init(weights weight: WeightBuffer, shape: [Int], bias: [Float]?, stride: Int, padding: Int, shuffle: Int = 1,
                 tile: WinogradTile = .f2, name: String = "") throws {
         guard shape.count == 4, shape.allSatisfy({ $0 > 0 }), Checked.product(shape) == weight.count,
               bias.map({ $0.count == shape[0] }) ?? true, stride > 0, padding >= 0, shuffle > 0 else {
@@ -98,10 +105,16 @@ package final class Conv2d: @unchecked Sendable {
             throw RuntimeError.badShape(key: key, shape: shape,
                                         expected: "[\(outC.map(String.init) ?? "out"), \(inC.map(String.init) ?? "in"), \(k.map(String.init) ?? "k"), \(k.map(String.init) ?? "k")]")
         }
-        var w = try weights.floats(key)
-        if let mask { for i in w.indices { w[i] *= mask[i % mask.count] } }
+        let w: WeightBuffer
+        if let mask {
+            var masked = try weights.floats(key)
+            for i in masked.indices { masked[i] *= mask[i % mask.count] }
+            w = WeightBuffer(masked)
+        } else {
+            w = try weights.weights(key)
+        }
         let b = weights.has(prefix + ".bias") ? try weights.floats(prefix + ".bias", shape: [shape[0]]) : nil
-        try self.init(weight: w, shape: shape, bias: b, stride: stride, padding: padding ?? shape[2] / 2, shuffle: shuffle, tile: tile,
+        try self.init(weights: w, shape: shape, bias: b, stride: stride, padding: padding ?? shape[2] / 2, shuffle: shuffle, tile: tile,
                       name: prefix)
     }
 

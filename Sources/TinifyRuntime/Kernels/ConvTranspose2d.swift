@@ -32,7 +32,14 @@ package final class ConvTranspose2d: @unchecked Sendable {
     var phases: [(py: Int, px: Int, kernel: GemmConvKernel)] { deferredPhases.value }
 
     /// A transposed convolution over `weight` (in, out, k, k).
-    package init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
+    package convenience init(weight: [Float], shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
+                            tile: WinogradTile = .f2, name: String = "") throws {
+        try self.init(weights: WeightBuffer(weight), shape: shape, bias: bias, stride: stride, padding: padding,
+                      outputPadding: outputPadding, tile: tile, name: name)
+    }
+
+    /// The same over weights that may be read in place from a checkpoint.
+    package init(weights weight: WeightBuffer, shape: [Int], bias: [Float]?, stride: Int, padding: Int, outputPadding: Int,
                 tile: WinogradTile = .f2, name: String = "") throws {
         guard shape.count == 4, shape.allSatisfy({ $0 > 0 }), shape[2] == shape[3], Checked.product(shape) == weight.count,
               bias.map({ $0.count == shape[1] }) ?? true, stride > 0, padding >= 0, outputPadding >= 0 else {
@@ -81,7 +88,7 @@ package final class ConvTranspose2d: @unchecked Sendable {
                         }
                         count = co * ci * t
                     }
-                    phases.append((py, px, GemmConvKernel(a: a, m: co, inC: ci, dy: dy, dx: dx, step: 1)))
+                    phases.append((py, px, GemmConvKernel(a: WeightBuffer(a), m: co, inC: ci, dy: dy, dx: dx, step: 1)))
                 }
             }
             return phases
@@ -97,9 +104,9 @@ package final class ConvTranspose2d: @unchecked Sendable {
               shape[2] == k, shape[3] == k, shape[0] > 0, shape[1] > 0 else {
             throw RuntimeError.badShape(key: key, shape: shape, expected: "[\(inC.map(String.init) ?? "in"), \(outC.map(String.init) ?? "out"), \(k), \(k)]")
         }
-        let w = try weights.floats(key)
+        let w = try weights.weights(key)
         let b = weights.has(prefix + ".bias") ? try weights.floats(prefix + ".bias", shape: [shape[1]]) : nil
-        try self.init(weight: w, shape: shape, bias: b, stride: stride, padding: k / 2, outputPadding: stride - 1, tile: tile, name: prefix)
+        try self.init(weights: w, shape: shape, bias: b, stride: stride, padding: k / 2, outputPadding: stride - 1, tile: tile, name: prefix)
     }
 
     /// The output height/width for an input of `h × w`.

@@ -11,7 +11,7 @@ import CVectorKernels
 /// One GEMM-shaped correlation: `out[m, g] = Σ_k A[m, k] · gather(x)[k, g]`.
 struct GemmConvKernel: @unchecked Sendable {
     /// The A matrix, `m × k` row-major.
-    let a: [Float]
+    let a: WeightBuffer
     /// Output channels.
     let m: Int
     /// Input channels.

@@ -53,7 +53,7 @@ extension WinogradKernel {
 /// 3×3 ones.
 enum Winograd {
     /// A kernel for `weight` (outC, inC, 3, 3).
-    static func make(_ tile: WinogradTile, weight: [Float], outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) -> any WinogradKernel {
+    static func make(_ tile: WinogradTile, weight: WeightBuffer, outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) -> any WinogradKernel {
         switch tile {
         case .f2: return Winograd3x3(weight: weight, outC: outC, inC: inC, bias: bias, shuffle: shuffle)
         case .f4: return WinogradF4(weight: weight, outC: outC, inC: inC, bias: bias, shuffle: shuffle)
@@ -63,7 +63,7 @@ enum Winograd {
     /// A k5, stride-2, padding-2 convolution (weight (O, I, 5, 5)) as a 3×3 convolution of the
     /// space-to-depth input: channel (py·2+px)·I + i holds x[i, 2r+py, 2c+px], and its tap
     /// (ky', kx') is w[o, i, 2ky'+py, 2kx'+px] (zero past the kernel).
-    static func strided5x5(weight: [Float], outC: Int, inC: Int, bias: [Float]?) -> Winograd3x3 {
+    static func strided5x5(weight: WeightBuffer, outC: Int, inC: Int, bias: [Float]?) -> Winograd3x3 {
         let c2 = 4 * inC
         // Each output channel's 4·I·9 taps in parallel, from its I·25 weights (zero past the kernel).
         let w = [Float](unsafeUninitializedCapacity: outC * c2 * 9) { pw, count in
@@ -84,13 +84,13 @@ enum Winograd {
             }
             count = outC * c2 * 9
         }
-        return Winograd3x3(weight: w, outC: outC, inC: c2, bias: bias)
+        return Winograd3x3(weight: WeightBuffer(w), outC: outC, inC: c2, bias: bias)
     }
 
     /// A k5, stride-2, padding-2, output-padding-1 transposed convolution (weight (I, O, 5, 5))
     /// as a 3×3 convolution to 4·O channels (channel o·4 + py·2 + px is output phase (py, px);
     /// its tap k' uses kernel row py + 4 − 2k') followed by PixelShuffle(2).
-    static func transposed5x5(_ tile: WinogradTile, weight: [Float], inC: Int, outC: Int, bias: [Float]?) -> any WinogradKernel {
+    static func transposed5x5(_ tile: WinogradTile, weight: WeightBuffer, inC: Int, outC: Int, bias: [Float]?) -> any WinogradKernel {
         let o4 = 4 * outC
         // Each output channel's four phases in parallel (zero taps past the kernel).
         let w = [Float](unsafeUninitializedCapacity: o4 * inC * 9) { pw, count in
@@ -114,7 +114,7 @@ enum Winograd {
             count = o4 * inC * 9
         }
         let b4 = bias.map { b in (0..<o4).map { b[$0 / 4] } }
-        return make(tile, weight: w, outC: o4, inC: inC, bias: b4, shuffle: 2)
+        return make(tile, weight: WeightBuffer(w), outC: o4, inC: inC, bias: b4, shuffle: 2)
     }
 }
 
@@ -133,7 +133,7 @@ final class Winograd3x3: WinogradKernel, @unchecked Sendable {
     let shuffle: Int
 
     /// A kernel for `weight` (outC, inC, 3, 3) in PyTorch layout.
-    init(weight: [Float], outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) {
+    init(weight: WeightBuffer, outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) {
         precondition(weight.count == outC * inC * 9)  // Conv2d's init checked it (a thrown error)
         self.outC = outC; self.inC = inC; self.bias = bias; self.shuffle = shuffle
         let plane = outC * inC

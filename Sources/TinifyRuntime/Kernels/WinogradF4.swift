@@ -32,7 +32,7 @@ final class WinogradF4: WinogradKernel, @unchecked Sendable {
     let shuffle: Int
 
     /// A kernel for `weight` (outC, inC, 3, 3) in PyTorch layout.
-    init(weight: [Float], outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) {
+    init(weight: WeightBuffer, outC: Int, inC: Int, bias: [Float]?, shuffle: Int = 1) {
         precondition(weight.count == outC * inC * 9)  // Conv2d's init checked it (a thrown error)
         self.outC = outC; self.inC = inC; self.bias = bias; self.shuffle = shuffle
         let plane = outC * inC
