@@ -28,7 +28,18 @@ extension CDFTable {
         return try bytes.withUnsafeBytes { raw -> [Int32] in
             switch t.dtype {
             case .int32:
-                return (0..<count).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) }
+                // One copy of the little-endian bytes (a table is up to a few hundred thousand
+                // entries), then each entry to the host's order (nothing to do on little-endian ones).
+                guard raw.count >= count * 4 else { throw CodingError.badTable(key: key, reason: "\(raw.count) bytes for \(count) entries") }
+                return [Int32](unsafeUninitializedCapacity: count) { buffer, initialised in
+                    if count > 0 {
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * 4)]))
+                    }
+                    initialised = count
+                    #if _endian(big)
+                    for i in 0..<count { buffer[i] = Int32(littleEndian: buffer[i]) }
+                    #endif
+                }
             case .int64:
                 return try (0..<count).map {
                     let v = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))
