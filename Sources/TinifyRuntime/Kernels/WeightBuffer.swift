@@ -48,6 +48,12 @@ package struct WeightBuffer: @unchecked Sendable {
         }
     }
 
+    /// Whether the floats are read in place from the checkpoint's bytes (not an array).
+    package var readsInPlace: Bool {
+        if case .bytes = storage { return true }
+        return false
+    }
+
     /// The floats as an array (a copy when they are read in place).
     package var array: [Float] {
         switch storage {
