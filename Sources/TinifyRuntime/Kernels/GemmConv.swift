@@ -104,7 +104,7 @@ struct GemmConvKernel: @unchecked Sendable {
         }
         a.withUnsafeBufferPointer { pa in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r.count), Int32(n), Int32(k),
-                        1, pa.baseAddress! + r.lowerBound * k, Int32(k), b, Int32(ldb), 0, c, Int32(ldc))
+                        1, pa.baseAddress.map { $0 + r.lowerBound * k }, Int32(k), b, Int32(ldb), 0, c, Int32(ldc))
         }
     }
 
@@ -140,9 +140,9 @@ struct GemmConvKernel: @unchecked Sendable {
             let parts = min(workers, m / 8)
             let share = (m + parts - 1) / parts
             withScratch(k * plane) { b in
-                Parallel.forEach(min(workers, gridH)) { p in
-                    let parts = min(workers, gridH)
-                    let r0 = p * gridH / parts, r1 = (p + 1) * gridH / parts
+                let bands = min(workers, gridH)
+                Parallel.forEach(bands) { p in
+                    let r0 = p * gridH / bands, r1 = (p + 1) * gridH / bands
                     if r0 < r1 { gather(x, h: h, w: w, gridW: gridW, r0: r0, r1: r1, into: b + r0 * gridW, ld: plane) }
                 }
                 Parallel.forEach(parts) { p in
