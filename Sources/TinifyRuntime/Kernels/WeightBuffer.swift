@@ -54,13 +54,6 @@ package struct WeightBuffer: @unchecked Sendable {
         return false
     }
 
-    /// The floats as an array (a copy when they are read in place).
-    package var array: [Float] {
-        switch storage {
-        case .array(let values): return values
-        case .bytes: return withUnsafeBufferPointer { Array($0) }
-        }
-    }
 }
 
 extension WeightReader {
@@ -68,14 +61,8 @@ extension WeightReader {
     /// checkpoint stores them as contiguous little-endian float32 at a float's alignment, and
     /// converted into an array otherwise.
     package func weights(_ key: String, shape expected: [Int]? = nil) throws -> WeightBuffer {
-        let t = try tensor(key)
-        if t.dtype == .float32 {
-            if let expected {
-                let ok = expected.count == t.shape.count && zip(expected, t.shape).allSatisfy { $0 == -1 || $0 == $1 }
-                guard ok else { throw RuntimeError.badShape(key: key, shape: t.shape, expected: "\(expected)") }
-            }
-            if let view = WeightBuffer(float32: t.contiguousBytes(), count: t.count) { return view }
-        }
-        return WeightBuffer(try floats(key, shape: expected))
+        let t = try tensor(key, shape: expected)
+        if t.dtype == .float32, let view = WeightBuffer(float32: t.contiguousBytes(), count: t.count) { return view }
+        return WeightBuffer(try WeightReader.floats(of: t, key: key))
     }
 }

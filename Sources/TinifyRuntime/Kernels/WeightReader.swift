@@ -25,12 +25,17 @@ package struct WeightReader {
     /// The elements of `key` as float32 in C order, checking the shape when `shape` is given
     /// (`-1` matches any size).
     package func floats(_ key: String, shape expected: [Int]? = nil) throws -> [Float] {
+        try WeightReader.floats(of: try tensor(key, shape: expected), key: key)
+    }
+
+    /// The tensor at `key`, checking its shape when `expected` is given (`-1` matches any size).
+    package func tensor(_ key: String, shape expected: [Int]?) throws -> Tensor {
         let t = try tensor(key)
         if let expected {
             let ok = expected.count == t.shape.count && zip(expected, t.shape).allSatisfy { $0 == -1 || $0 == $1 }
             guard ok else { throw RuntimeError.badShape(key: key, shape: t.shape, expected: "\(expected)") }
         }
-        return try WeightReader.floats(of: t, key: key)
+        return t
     }
 
     /// The elements of `t` converted to float32.
